@@ -1,0 +1,14 @@
+//! Pure rules of the inspection notice (see `../../docs` and the R-ids in DESIGN.md).
+//!
+//! Architecture invariant: nothing in this crate does IO, reads the clock or the environment.
+//! Every function takes the current time as an argument when it needs one.
+
+pub mod campaign;
+pub mod error;
+pub mod region;
+pub mod role;
+pub mod time;
+pub mod unit;
+pub mod workflow;
+
+pub use error::DomainError;
