@@ -1,1 +1,284 @@
+//! The one storage contract of ducha.
+//!
+//! [`Store`] runs on SQLite (the embedded default) or PostgreSQL (the scale path), chosen by the URL.
+//! Both backends go through sqlx's `Any` driver with the same SQL (`$1` placeholders work on both);
+//! where dialects differ (row locks, upserts of counters, full-text search) the code branches on
+//! [`Backend`] in one place. Each backend has its own migrations folder. Every write happens in a
+//! [`Tx`]: a state change, its audit record ([`audit`]) and the notifications it causes ([`outbox`])
+//! commit together or not at all.
+//!
+//! Architecture invariant: the store holds no rules. It never decides whether a transition is allowed;
+//! it stores what the app layer decided, and hands back what was stored.
 
+pub mod audit;
+pub mod cases;
+pub mod crypto;
+pub mod directory;
+pub mod outbox;
+pub mod sessions;
+mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+pub use crypto::{IdentityCipher, KeyMaterial};
+pub use sql::Q;
+
+/// Which database is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// What can go wrong in storage, in terms the app layer can map to a clear answer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("数据库错误：{0}")]
+    Db(#[from] sqlx::Error),
+    #[error("数据库迁移失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("未找到{0}")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    #[error("数据库地址无效：{0}（应为 sqlite://文件路径 或 postgres://用户@主机/库名）")]
+    BadUrl(String),
+    #[error("{0}")]
+    Key(String),
+    #[error("加密/解密失败：{0}")]
+    Crypto(String),
+    #[error("数据损坏：{0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    /// Unique-constraint violations surface as conflicts with a stable code.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            _ => false,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Tuning that differs between an interactive server and tests.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Connections for readers (PostgreSQL also uses this many for writers).
+    pub max_connections: u32,
+    /// SQLite `synchronous`: `FULL` survives power loss, `NORMAL` (WAL) survives process crashes.
+    pub sqlite_synchronous: String,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            sqlite_synchronous: "FULL".into(),
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A handle on the database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+/// One write transaction.
+#[derive(Debug)]
+pub struct Tx {
+    pub(crate) inner: sqlx::Transaction<'static, sqlx::Any>,
+    pub(crate) backend: Backend,
+}
+
+fn normalise_url(url: &str) -> Result<(String, Backend)> {
+    let url = url.trim();
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let rest = rest.trim_start_matches("//");
+        if rest.is_empty() {
+            return Err(StoreError::BadUrl(url.into()));
+        }
+        let with_mode = if rest.contains("mode=") || rest == ":memory:" {
+            format!("sqlite://{rest}")
+        } else if rest.contains('?') {
+            format!("sqlite://{rest}&mode=rwc")
+        } else {
+            format!("sqlite://{rest}?mode=rwc")
+        };
+        Ok((with_mode, Backend::Sqlite))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((url.to_owned(), Backend::Postgres))
+    } else {
+        Err(StoreError::BadUrl(url.into()))
+    }
+}
+
+impl Store {
+    /// Connect (creating an SQLite file if needed). Does not migrate; call [`Store::migrate`].
+    pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = normalise_url(url)?;
+        let connect = AnyConnectOptions::from_str(&url).map_err(|_| StoreError::BadUrl(url.clone()))?;
+        match backend {
+            Backend::Sqlite => {
+                let sync = match opts.sqlite_synchronous.to_ascii_uppercase().as_str() {
+                    "NORMAL" => "NORMAL",
+                    "OFF" => "OFF",
+                    _ => "FULL",
+                };
+                let pragmas: &'static str = match sync {
+                    "NORMAL" => {
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+                    }
+                    "OFF" => {
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+                    }
+                    _ => {
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;"
+                    }
+                };
+                // One writer connection: SQLite admits one writer at a time anyway, and queueing in the
+                // pool is fairer and faster than spinning on SQLITE_BUSY.
+                let write = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(opts.acquire_timeout)
+                    .after_connect(move |conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute(pragmas).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(connect.clone())
+                    .await?;
+                // The first connection sets WAL; readers then never block the writer.
+                let read = AnyPoolOptions::new()
+                    .max_connections(opts.max_connections.max(1))
+                    .acquire_timeout(opts.acquire_timeout)
+                    .after_connect(move |conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute(pragmas).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(connect)
+                    .await?;
+                Ok(Store { read, write, backend })
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(opts.max_connections.max(2))
+                    .acquire_timeout(opts.acquire_timeout)
+                    .connect_with(connect)
+                    .await?;
+                Ok(Store { read: pool.clone(), write: pool, backend })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Apply this backend's migrations (idempotent).
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.write).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.write).await?,
+        }
+        Ok(())
+    }
+
+    /// Begin a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`) so a
+    /// transaction never fails half-way on a lock upgrade.
+    pub async fn begin(&self) -> Result<Tx> {
+        let inner = match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        };
+        Ok(Tx { inner, backend: self.backend })
+    }
+
+    /// The pool for reads.
+    pub fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+
+    /// A trivial round trip for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        self.inner.commit().await?;
+        Ok(())
+    }
+
+    pub async fn rollback(self) -> Result<()> {
+        self.inner.rollback().await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// `FOR UPDATE` where the backend has row locks (PostgreSQL); SQLite's single writer already
+    /// serialises.
+    pub(crate) fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls() {
+        assert_eq!(normalise_url("sqlite://ducha.db").unwrap().0, "sqlite://ducha.db?mode=rwc");
+        assert_eq!(
+            normalise_url("sqlite:x.db?cache=shared").unwrap().0,
+            "sqlite://x.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(normalise_url("postgres://u@h/d").unwrap().1, Backend::Postgres);
+        assert!(normalise_url("mysql://x").is_err());
+        assert!(normalise_url("sqlite://").is_err());
+    }
+}

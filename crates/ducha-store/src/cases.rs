@@ -1,0 +1,516 @@
+//! Cases (one row per complaint as received), the complainant's encrypted identity, accept-number
+//! counters and assignments down the chain.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{IdentityCipher, Sealed};
+use crate::sql::Q;
+use crate::{Result, Store, StoreError, Tx};
+
+/// Everything stored about a case. `original_text` may carry the complainant's own words about
+/// themselves; only identity-reading roles ever see it (the app layer enforces that), and nothing
+/// public is rendered from this type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct CaseRow {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub accept_no: String,
+    pub channel: String,
+    pub received_at: i64,
+    pub original_text: String,
+    pub redacted_text: String,
+    pub county_code: Option<String>,
+    pub township_code: Option<String>,
+    pub village_code: Option<String>,
+    /// Comma-separated labels (大气,水 …).
+    pub pollution_types: String,
+    pub sansan: Option<String>,
+    /// JSON: the triage explanation (deciding words, confidences).
+    pub triage: String,
+    pub dup_of: Option<i64>,
+    pub repeat_count: i64,
+    pub stage: String,
+    pub batch_id: Option<i64>,
+    pub county_unit_id: Option<i64>,
+    pub handler_unit_id: Option<i64>,
+    pub due_at: Option<i64>,
+    pub finding: Option<String>,
+    pub has_identity: i64,
+    pub created_by: Option<i64>,
+    pub updated_at: i64,
+    pub version: i64,
+}
+
+pub const CASE_COLS: &str = "id, campaign_id, accept_no, channel, received_at, original_text, redacted_text, county_code, township_code, village_code, pollution_types, sansan, triage, dup_of, repeat_count, stage, batch_id, county_unit_id, handler_unit_id, due_at, finding, has_identity, created_by, updated_at, version";
+
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub campaign_id: i64,
+    pub accept_no: String,
+    pub channel: String,
+    pub received_at: i64,
+    pub original_text: String,
+    pub redacted_text: String,
+    pub county_code: Option<String>,
+    pub township_code: Option<String>,
+    pub village_code: Option<String>,
+    pub pollution_types: String,
+    pub sansan: Option<String>,
+    pub triage: String,
+    pub dup_of: Option<i64>,
+    pub stage: String,
+    pub county_unit_id: Option<i64>,
+    pub created_by: Option<i64>,
+    pub now: i64,
+}
+
+/// The next serial for accept numbers of one campaign day; atomic under concurrent intake on both
+/// backends (an upsert on the counter row inside the intake transaction).
+pub async fn next_accept_serial(tx: &mut Tx, campaign_id: i64, day: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO accept_counters (campaign_id, day, last_serial) VALUES ($1, $2, 1)
+         ON CONFLICT (campaign_id, day) DO UPDATE SET last_serial = accept_counters.last_serial + 1
+         RETURNING last_serial",
+    )
+    .bind(campaign_id)
+    .bind(day)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+pub async fn insert_case(tx: &mut Tx, c: &NewCase) -> Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO cases (campaign_id, accept_no, channel, received_at, original_text, redacted_text, county_code,
+             township_code, village_code, pollution_types, sansan, triage, dup_of, stage, county_unit_id, created_by,
+             updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+    )
+    .bind(c.campaign_id)
+    .bind(&c.accept_no)
+    .bind(&c.channel)
+    .bind(c.received_at)
+    .bind(&c.original_text)
+    .bind(&c.redacted_text)
+    .bind(&c.county_code)
+    .bind(&c.township_code)
+    .bind(&c.village_code)
+    .bind(&c.pollution_types)
+    .bind(&c.sansan)
+    .bind(&c.triage)
+    .bind(c.dup_of)
+    .bind(&c.stage)
+    .bind(c.county_unit_id)
+    .bind(c.created_by)
+    .bind(c.now)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(|e| match StoreError::from(e) {
+        e if e.is_unique_violation() => StoreError::Conflict {
+            code: "accept_no_taken",
+            message: format!("受理编号 {} 已被使用", c.accept_no),
+        },
+        e => e,
+    })
+}
+
+pub async fn get(store: &Store, id: i64) -> Result<Option<CaseRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {CASE_COLS} FROM cases WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(store.reader())
+        .await?)
+}
+
+pub async fn get_by_accept_no(store: &Store, accept_no: &str) -> Result<Option<CaseRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {CASE_COLS} FROM cases WHERE accept_no = $1")))
+        .bind(accept_no)
+        .fetch_optional(store.reader())
+        .await?)
+}
+
+/// Load a case for change, locking its row on PostgreSQL.
+pub async fn get_for_update(tx: &mut Tx, id: i64) -> Result<Option<CaseRow>> {
+    let lock = tx.for_update();
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {CASE_COLS} FROM cases WHERE id = $1{lock}")))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+/// Fields a use case may change; `None` leaves a column alone.
+#[derive(Debug, Clone, Default)]
+pub struct CasePatch {
+    pub stage: Option<String>,
+    pub batch_id: Option<Option<i64>>,
+    pub county_unit_id: Option<Option<i64>>,
+    pub handler_unit_id: Option<Option<i64>>,
+    pub due_at: Option<Option<i64>>,
+    pub finding: Option<Option<String>>,
+    pub dup_of: Option<Option<i64>>,
+    pub county_code: Option<Option<String>>,
+    pub township_code: Option<Option<String>>,
+    pub village_code: Option<Option<String>>,
+    pub pollution_types: Option<String>,
+    pub sansan: Option<Option<String>>,
+    pub redacted_text: Option<String>,
+    pub triage: Option<String>,
+}
+
+/// Apply a patch if the row is still at `expected_version` (optimistic concurrency on top of the row
+/// lock); bumps the version.
+pub async fn update(tx: &mut Tx, id: i64, expected_version: i64, p: &CasePatch, now: i64) -> Result<()> {
+    let mut q = Q::new("UPDATE cases SET version = version + 1, updated_at = ");
+    q.bind(now);
+    macro_rules! set {
+        ($field:ident) => {
+            if let Some(v) = &p.$field {
+                q.push(concat!(", ", stringify!($field), " = ")).bind(v.clone());
+            }
+        };
+    }
+    set!(stage);
+    set!(batch_id);
+    set!(county_unit_id);
+    set!(handler_unit_id);
+    set!(due_at);
+    set!(finding);
+    set!(dup_of);
+    set!(county_code);
+    set!(township_code);
+    set!(village_code);
+    set!(pollution_types);
+    set!(sansan);
+    set!(redacted_text);
+    set!(triage);
+    q.push(" WHERE id = ").bind(id).push(" AND version = ").bind(expected_version);
+    let done = q.query()?.execute(tx.conn()).await?.rows_affected();
+    if done == 0 {
+        return Err(StoreError::Conflict {
+            code: "stale_case",
+            message: "案件已被他人更新，请刷新后重试".into(),
+        });
+    }
+    Ok(())
+}
+
+pub async fn increment_repeat(tx: &mut Tx, primary_id: i64) -> Result<()> {
+    sqlx::query("UPDATE cases SET repeat_count = repeat_count + 1 WHERE id = $1")
+        .bind(primary_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Which cases a user may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Team and city: the whole campaign.
+    All,
+    /// A county-level office: cases dispatched to it.
+    County(i64),
+    /// A township or department: cases assigned to it as lead or co-handler (not ones it returned).
+    Handler(i64),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub campaign_id: Option<i64>,
+    pub stages: Vec<String>,
+    pub county_code: Option<String>,
+    pub township_code: Option<String>,
+    pub batch_id: Option<i64>,
+    pub pollution_type: Option<String>,
+    /// Free text over accept number and the redacted text.
+    pub text: Option<String>,
+    pub received_from: Option<i64>,
+    pub received_to: Option<i64>,
+    pub overdue_at: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+fn push_scope(q: &mut Q, scope: Scope) {
+    match scope {
+        Scope::All => {}
+        Scope::County(unit) => {
+            q.push(" AND c.county_unit_id = ").bind(unit);
+        }
+        Scope::Handler(unit) => {
+            q.push(" AND (c.handler_unit_id = ").bind(unit).push(
+                " OR EXISTS (SELECT 1 FROM assignments a WHERE a.case_id = c.id AND a.status <> 'returned' AND a.unit_id = ",
+            );
+            q.bind(unit).push("))");
+        }
+    }
+}
+
+fn push_filter(q: &mut Q, f: &CaseFilter) {
+    if let Some(c) = f.campaign_id {
+        q.push(" AND c.campaign_id = ").bind(c);
+    }
+    if !f.stages.is_empty() {
+        q.push(" AND c.stage IN (");
+        for (i, s) in f.stages.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.bind(s.as_str());
+        }
+        q.push(")");
+    }
+    if let Some(v) = &f.county_code {
+        q.push(" AND c.county_code = ").bind(v.as_str());
+    }
+    if let Some(v) = &f.township_code {
+        q.push(" AND c.township_code = ").bind(v.as_str());
+    }
+    if let Some(v) = f.batch_id {
+        q.push(" AND c.batch_id = ").bind(v);
+    }
+    if let Some(v) = &f.pollution_type {
+        q.push(" AND (',' || c.pollution_types || ',') LIKE ").bind(format!("%,{v},%"));
+    }
+    if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pat = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        q.push(" AND (c.accept_no LIKE ").bind(pat.clone()).push(" ESCAPE '\\' OR c.redacted_text LIKE ");
+        q.bind(pat).push(" ESCAPE '\\')");
+    }
+    if let Some(v) = f.received_from {
+        q.push(" AND c.received_at >= ").bind(v);
+    }
+    if let Some(v) = f.received_to {
+        q.push(" AND c.received_at < ").bind(v);
+    }
+    if let Some(v) = f.overdue_at {
+        q.push(" AND c.due_at IS NOT NULL AND c.due_at < ").bind(v);
+        q.push(" AND c.stage NOT IN ('closed', 'partly_closed', 'duplicate', 'awaiting_verification')");
+    }
+}
+
+/// One page of cases in scope, newest first, and the total matching.
+pub async fn list(store: &Store, scope: Scope, f: &CaseFilter) -> Result<(Vec<CaseRow>, i64)> {
+    let cols: String = CASE_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+    let mut q = Q::new(&format!("SELECT {cols} FROM cases c WHERE 1 = 1"));
+    push_scope(&mut q, scope);
+    push_filter(&mut q, f);
+    q.push(" ORDER BY c.received_at DESC, c.id DESC LIMIT ").bind(f.limit.clamp(1, 500));
+    q.push(" OFFSET ").bind(f.offset.max(0));
+    let rows: Vec<CaseRow> = q.query_as()?.fetch_all(store.reader()).await?;
+
+    let mut cq = Q::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+    push_scope(&mut cq, scope);
+    push_filter(&mut cq, f);
+    let total: i64 = cq.query_scalar()?.fetch_one(store.reader()).await?;
+    Ok((rows, total))
+}
+
+/// Whether a case is within a scope (for single-case reads and writes).
+pub async fn in_scope(store: &Store, scope: Scope, case_id: i64) -> Result<bool> {
+    let mut q = Q::new("SELECT COUNT(*) FROM cases c WHERE c.id = ");
+    q.bind(case_id);
+    push_scope(&mut q, scope);
+    let n: i64 = q.query_scalar()?.fetch_one(store.reader()).await?;
+    Ok(n > 0)
+}
+
+/// Counts by stage within a scope.
+pub async fn stage_counts(store: &Store, scope: Scope, campaign_id: i64) -> Result<Vec<(String, i64)>> {
+    let mut q = Q::new("SELECT c.stage, COUNT(*) FROM cases c WHERE c.campaign_id = ");
+    q.bind(campaign_id);
+    push_scope(&mut q, scope);
+    q.push(" GROUP BY c.stage");
+    let rows: Vec<(String, i64)> = q.query_as()?.fetch_all(store.reader()).await?;
+    Ok(rows)
+}
+
+// ---- identities -------------------------------------------------------------------------------
+
+/// Who complained. Never leaves the store except through an audited read by a permitted role.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplainantIdentity {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub id_number: Option<String>,
+}
+
+impl ComplainantIdentity {
+    pub fn is_empty(&self) -> bool {
+        [&self.name, &self.phone, &self.address, &self.id_number]
+            .iter()
+            .all(|f| f.as_deref().map(str::trim).unwrap_or("").is_empty())
+    }
+}
+
+fn identity_aad(case_id: i64) -> Vec<u8> {
+    format!("ducha:identity:v1:case:{case_id}").into_bytes()
+}
+
+pub async fn put_identity(
+    tx: &mut Tx,
+    cipher: &IdentityCipher,
+    case_id: i64,
+    who: &ComplainantIdentity,
+) -> Result<()> {
+    let plain = serde_json::to_vec(who).map_err(|e| StoreError::Crypto(e.to_string()))?;
+    let sealed = cipher.seal(&identity_aad(case_id), &plain)?;
+    sqlx::query(
+        "INSERT INTO complainant_identities (case_id, key_id, nonce, ciphertext) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (case_id) DO UPDATE SET key_id = excluded.key_id, nonce = excluded.nonce, ciphertext = excluded.ciphertext",
+    )
+    .bind(case_id)
+    .bind(sealed.key_id)
+    .bind(sealed.nonce)
+    .bind(sealed.ciphertext)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("UPDATE cases SET has_identity = 1 WHERE id = $1").bind(case_id).execute(tx.conn()).await?;
+    Ok(())
+}
+
+pub async fn identity(
+    store: &Store,
+    cipher: &IdentityCipher,
+    case_id: i64,
+) -> Result<Option<ComplainantIdentity>> {
+    let row: Option<(String, Vec<u8>, Vec<u8>)> =
+        sqlx::query_as("SELECT key_id, nonce, ciphertext FROM complainant_identities WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_optional(store.reader())
+            .await?;
+    let Some((key_id, nonce, ciphertext)) = row else { return Ok(None) };
+    let plain = cipher.open(&identity_aad(case_id), &Sealed { key_id, nonce, ciphertext })?;
+    serde_json::from_slice(&plain)
+        .map(Some)
+        .map_err(|e| StoreError::Corrupt(format!("身份信息解码失败：{e}")))
+}
+
+/// Raw sealed identities, for key rotation and backup checks.
+pub async fn sealed_identities_with_key(store: &Store, key_id: &str, limit: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT case_id FROM complainant_identities WHERE key_id = $1 ORDER BY case_id LIMIT $2",
+    )
+    .bind(key_id)
+    .bind(limit)
+    .fetch_all(store.reader())
+    .await?)
+}
+
+// ---- assignments ------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub unit_id: i64,
+    pub level: String,
+    pub parent_id: Option<i64>,
+    pub is_lead: i64,
+    /// `active`, `returned`, `done`.
+    pub status: String,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+    pub returned_at: Option<i64>,
+    pub return_reason: Option<String>,
+    pub completed_at: Option<i64>,
+    pub override_reason: Option<String>,
+    pub created_by: Option<i64>,
+}
+
+const ASSIGNMENT_COLS: &str = "id, case_id, unit_id, level, parent_id, is_lead, status, created_at, delivered_at, due_at, acknowledged_at, returned_at, return_reason, completed_at, override_reason, created_by";
+
+#[derive(Debug, Clone)]
+pub struct NewAssignment {
+    pub case_id: i64,
+    pub unit_id: i64,
+    pub level: String,
+    pub parent_id: Option<i64>,
+    pub is_lead: bool,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub override_reason: Option<String>,
+    pub created_by: Option<i64>,
+}
+
+pub async fn insert_assignment(tx: &mut Tx, a: &NewAssignment) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO assignments (case_id, unit_id, level, parent_id, is_lead, status, created_at, delivered_at, due_at,
+             override_reason, created_by)
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(a.case_id)
+    .bind(a.unit_id)
+    .bind(&a.level)
+    .bind(a.parent_id)
+    .bind(i64::from(a.is_lead))
+    .bind(a.created_at)
+    .bind(a.delivered_at)
+    .bind(a.due_at)
+    .bind(&a.override_reason)
+    .bind(a.created_by)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+pub async fn assignments(store: &Store, case_id: i64) -> Result<Vec<AssignmentRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ASSIGNMENT_COLS} FROM assignments WHERE case_id = $1 ORDER BY id"
+    )))
+    .bind(case_id)
+    .fetch_all(store.reader())
+    .await?)
+}
+
+pub async fn active_assignments_tx(tx: &mut Tx, case_id: i64) -> Result<Vec<AssignmentRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ASSIGNMENT_COLS} FROM assignments WHERE case_id = $1 AND status = 'active' ORDER BY id"
+    )))
+    .bind(case_id)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+pub async fn acknowledge_assignment(tx: &mut Tx, id: i64, at: i64) -> Result<()> {
+    sqlx::query("UPDATE assignments SET acknowledged_at = $1 WHERE id = $2 AND acknowledged_at IS NULL")
+        .bind(at)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn return_assignment(tx: &mut Tx, id: i64, at: i64, reason: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE assignments SET status = 'returned', returned_at = $1, return_reason = $2 WHERE id = $3",
+    )
+    .bind(at)
+    .bind(reason)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn complete_assignment(tx: &mut Tx, id: i64, at: i64) -> Result<()> {
+    sqlx::query("UPDATE assignments SET status = 'done', completed_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_assignment_due(tx: &mut Tx, id: i64, due_at: i64) -> Result<()> {
+    sqlx::query("UPDATE assignments SET due_at = $1 WHERE id = $2")
+        .bind(due_at)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub async fn count_cases(store: &Store) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(store.reader()).await?)
+}
