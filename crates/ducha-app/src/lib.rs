@@ -1,1 +1,46 @@
+//! Use cases of ducha. Each one loads what it needs, asks the pure domain (and triage) crates what
+//! the notice allows, and saves the new state, its audit record and the notifications it causes in one
+//! store transaction.
+//!
+//! Architecture invariant: only this crate reads the clock (through [`Clock`]) and only this crate
+//! decides who may see what ([`auth::CurrentUser::scope`]).
 
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod directory;
+pub mod error;
+pub mod intake;
+pub mod queries;
+pub mod triage;
+pub mod workflow;
+
+use std::sync::Arc;
+
+use ducha_store::{IdentityCipher, Store};
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use config::Config;
+pub use error::AppError;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Everything a use case needs; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub store: Store,
+    pub cfg: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub cipher: Option<IdentityCipher>,
+}
+
+impl App {
+    pub fn new(store: Store, cfg: Config, clock: Arc<dyn Clock>, cipher: Option<IdentityCipher>) -> Self {
+        Self { store, cfg: Arc::new(cfg), clock, cipher }
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+}

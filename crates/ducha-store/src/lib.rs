@@ -11,6 +11,7 @@
 //! it stores what the app layer decided, and hands back what was stored.
 
 pub mod audit;
+pub mod batches;
 pub mod cases;
 pub mod crypto;
 pub mod directory;

@@ -1,1 +1,185 @@
+//! HTTP for ducha: the JSON API (`/api/v1`, described at `/api/openapi.json`), the staff workbench
+//! (server-rendered Chinese pages), `/healthz` and `/metrics`.
+//!
+//! Architecture invariant: handlers are thin. They parse the request into app-layer input, call one
+//! use case, and render its answer; no rule of the notice is decided here.
 
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod pages;
+
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use base64::Engine as _;
+use ducha_app::{App, AppError};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::error::{ApiError, PageError, wants_json};
+
+/// Shared by every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub app: App,
+    pub metrics: PrometheusHandle,
+}
+
+static METRICS: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process-wide Prometheus recorder (installed once).
+pub fn metrics_handle() -> PrometheusHandle {
+    METRICS
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // If another recorder is already installed (a test harness), keep ours unattached.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+pub fn random_token() -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>())
+}
+
+const CSS: &str = include_str!("../static/app.css");
+
+async fn css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
+}
+
+async fn healthz(State(st): State<AppState>) -> Response {
+    match st.app.store.ping().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok", "db": st.app.store.backend().name() }))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" }))).into_response()
+        }
+    }
+}
+
+async fn prometheus(State(st): State<AppState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], st.metrics.render())
+}
+
+async fn not_found(req: Request) -> Response {
+    let e = AppError::not_found("route_not_found", "您访问的页面或接口不存在");
+    if wants_json(req.uri().path(), req.headers()) { ApiError(e).into_response() } else { PageError(e).into_response() }
+}
+
+/// Method-not-allowed and other framework-level answers get our error shape too.
+async fn shape_errors(req: Request, next: Next) -> Response {
+    let json = wants_json(req.uri().path(), req.headers());
+    let resp = next.run(req).await;
+    if resp.status() == StatusCode::METHOD_NOT_ALLOWED && resp.headers().get(header::CONTENT_TYPE).is_none() {
+        let e = AppError::new(ducha_app::error::ErrorKind::BadRequest, "method_not_allowed", "该地址不支持此请求方法");
+        let mut r = if json { ApiError(e).into_response() } else { PageError(e).into_response() };
+        *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+        return r;
+    }
+    resp
+}
+
+async fn track(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let resp = next.run(req).await;
+    let status = resp.status().as_u16().to_string();
+    metrics::counter!("ducha_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    metrics::histogram!("ducha_http_request_seconds", "method" => method, "route" => route).record(start.elapsed().as_secs_f64());
+    resp
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    );
+    resp
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("handler panicked");
+    ApiError(AppError::internal("panic")).into_response()
+}
+
+/// The whole HTTP surface.
+pub fn router(app: App) -> Router {
+    let state = AppState { app, metrics: metrics_handle() };
+    let api = Router::new()
+        .route("/session", post(api::login).delete(api::logout))
+        .route("/me", get(api::me))
+        .route("/campaign", get(api::campaign))
+        .route("/cases", get(api::list_cases).post(api::create_case))
+        .route("/cases/{id}", get(api::get_case))
+        .route("/cases/{id}/actions", post(api::act))
+        .route("/cases/{id}/history", get(api::history))
+        .route("/cases/{id}/identity", get(api::identity))
+        .route("/units", get(api::units))
+        .route("/regions", get(api::regions));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/api/openapi.json", get(api::openapi_json))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(prometheus))
+        .route("/static/app.css", get(css))
+        .route("/login", get(pages::login_form).post(pages::login_submit))
+        .route("/logout", post(pages::logout))
+        .route("/", get(pages::home))
+        .route("/cases", get(pages::cases))
+        .route("/cases/{id}", get(pages::case))
+        .route("/cases/{id}/act", post(pages::case_act))
+        .route("/cases/{id}/identity", post(pages::case_identity))
+        .route("/intake", get(pages::intake_form).post(pages::intake_submit))
+        .fallback(not_found)
+        .layer(middleware::from_fn(track))
+        .layer(middleware::from_fn(shape_errors))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .with_state(state)
+}
+
+/// Serve until ctrl-c / SIGTERM.
+pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let router = router(app);
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,345 @@
+//! `ducha demo`: a realistic Puyang "三散" campaign, played forward in simulated time through the real
+//! use cases (intake, assignment, dispatch, handling, verification), so every record — accept numbers,
+//! history, audit chain — is what the platform itself would have written.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use ducha_domain::time::{from_cst, to_cst};
+use ducha_domain::workflow::{Action, Stage};
+use ducha_store::cases::{self, ComplainantIdentity};
+use ducha_store::directory::{self, NewCampaign};
+use ducha_triage::Gazetteer;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::auth::{CurrentUser, NewUserInput};
+use crate::directory::{unit_code_city, unit_code_county, unit_code_dept, unit_code_town};
+use crate::intake::IntakeInput;
+use crate::workflow::ActInput;
+use crate::{App, AppError, FixedClock, Result};
+
+/// The demo's complaints: the hand-written, realistic evaluation set of the triage crate.
+const COMPLAINTS: &str = include_str!("../../ducha-triage/eval/complaints.jsonl");
+
+/// Every demo user's password.
+pub const DEMO_PASSWORD: &str = "ducha-demo-2026";
+
+/// (username, display name, unit code, role)
+fn demo_users() -> Vec<(&'static str, &'static str, String, &'static str)> {
+    vec![
+        ("jiexian", "刘晓燕（接线员）", "team".into(), "operator"),
+        ("duchazu", "张建军（督察组）", "team".into(), "team"),
+        ("shengban", "省督察办", "team".into(), "provincial"),
+        ("admin", "系统管理员", "team".into(), "admin"),
+        ("shiban", "王志刚（市攻坚办）", unit_code_city("4109"), "office"),
+        ("yuqing", "赵敏（市舆情专员）", unit_code_city("4109"), "opinion"),
+        ("hualong", "华龙区攻坚办", unit_code_county("410902"), "office"),
+        ("qingfeng", "清丰县攻坚办", unit_code_county("410922"), "office"),
+        ("nanle", "南乐县攻坚办", unit_code_county("410923"), "office"),
+        ("fanxian", "范县攻坚办", unit_code_county("410926"), "office"),
+        ("taiqian", "台前县攻坚办", unit_code_county("410927"), "office"),
+        ("puyangxian", "濮阳县攻坚办", unit_code_county("410928"), "office"),
+        ("gongyeyuan", "工业园区攻坚办", unit_code_county("410971"), "office"),
+        ("kaifaqu", "开发区攻坚办", unit_code_county("410972"), "office"),
+        ("shifanqu", "示范区攻坚办", unit_code_county("410990"), "office"),
+        ("liutun", "柳屯镇经办人", unit_code_town("410928101"), "handler"),
+        ("wenliu", "文留镇经办人", unit_code_town("410928102"), "handler"),
+        ("yuecun", "岳村镇经办人", unit_code_town("410902101"), "handler"),
+        ("chengguan-qf", "清丰县城关镇经办人", unit_code_town("410922100"), "handler"),
+        ("py-sthj", "濮阳县生态环境分局经办人", unit_code_dept(ducha_domain::unit::DepartmentKind::Ecology, "410928"), "handler"),
+    ]
+}
+
+struct Sim {
+    rng: StdRng,
+    now: DateTime<Utc>,
+}
+
+impl Sim {
+    fn hours(&mut self, lo: f64, hi: f64) -> Duration {
+        let h: f64 = self.rng.random_range(lo..hi);
+        Duration::seconds((h * 3600.0) as i64)
+    }
+
+    /// The next moment inside working hours (08:30–19:30 Beijing time), never at night.
+    fn office_hours(&self, t: DateTime<Utc>) -> DateTime<Utc> {
+        let local = to_cst(t);
+        let (start, end) = (NaiveTime::from_hms_opt(8, 30, 0).unwrap_or_default(), NaiveTime::from_hms_opt(19, 30, 0).unwrap_or_default());
+        let time = local.time();
+        let date = local.date_naive();
+        if time < start {
+            from_cst(date.and_time(start))
+        } else if time > end {
+            from_cst(date.succ_opt().unwrap_or(date).and_time(start))
+        } else {
+            t
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Item {
+    text: String,
+    channel: String,
+    complainant: ComplainantIdentity,
+    received: DateTime<Utc>,
+}
+
+fn parse_items() -> Vec<(String, String, ComplainantIdentity)> {
+    COMPLAINTS
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| {
+            let text = v.get("text")?.as_str()?.to_owned();
+            let channel = v.get("channel").and_then(|c| c.as_str()).unwrap_or("phone").to_owned();
+            let c = v.get("complainant");
+            let f = |k: &str| c.and_then(|c| c.get(k)).and_then(|x| x.as_str()).map(str::to_owned);
+            Some((text, channel, ComplainantIdentity { name: f("name"), phone: f("phone"), address: f("address"), id_number: f("id_number") }))
+        })
+        .collect()
+}
+
+impl App {
+    /// Seed a fresh database with the demo campaign; returns a printable summary with the logins.
+    pub async fn seed_demo(&self, g: &Gazetteer) -> Result<String> {
+        let real_now = self.clock.now();
+        let today = to_cst(real_now).date_naive();
+        let start_day = today - Duration::days(12);
+        let start = from_cst(start_day.and_time(NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default()));
+        let clock = Arc::new(FixedClock::new(start - Duration::hours(1)));
+        let sim_app = App { clock: clock.clone(), ..self.clone() };
+        sim_app.bootstrap_directory(g).await?;
+
+        let team = directory::unit_by_code(&self.store, "team").await?.ok_or_else(|| AppError::internal("no team unit"))?;
+        let city = directory::unit_by_code(&self.store, &unit_code_city("4109")).await?.ok_or_else(|| AppError::internal("no city unit"))?;
+        let regions: Vec<String> = g.counties().map(|c| c.code).collect();
+        let mut tx = self.store.begin().await?;
+        directory::insert_campaign(
+            &mut tx,
+            &NewCampaign {
+                name: "河南省“三散”污染治理专项督察（濮阳市）".into(),
+                team_name: "省“三散”污染治理专项督察第三组".into(),
+                start_date: start_day.format("%Y-%m-%d").to_string(),
+                end_date: (start_day + Duration::days(30)).format("%Y-%m-%d").to_string(),
+                hotlines: vec!["0393-8991369".into(), "0393-8991370".into()],
+                postal_box: "濮阳市A001号邮政信箱".into(),
+                hours_start: "08:00".into(),
+                hours_end: "20:00".into(),
+                round_no: 3,
+                province_letters: "HA".into(),
+                regions,
+                team_unit_id: team.id,
+                city_unit_id: city.id,
+                settings: serde_json::json!({ "disclosure_layout": "2023" }),
+                created_at: clock.now().timestamp_millis(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+
+        let mut users: BTreeMap<&str, CurrentUser> = BTreeMap::new();
+        let mut logins = String::new();
+        for (username, name, unit, role) in demo_users() {
+            let id = sim_app
+                .create_user(None, &NewUserInput { username: username.into(), display_name: name.into(), password: DEMO_PASSWORD.into(), unit_code: unit.clone(), role: role.into() })
+                .await?;
+            let u = sim_app.load_user(id).await?;
+            let _ = writeln!(logins, "  {username:<14} {:<10} {}", u.role.label(), u.unit.name);
+            users.insert(username, u);
+        }
+
+        // Spread the complaints over the answering days (08:00–20:00) up to now.
+        let mut sim = Sim { rng: StdRng::seed_from_u64(20191125), now: real_now };
+        let raw = parse_items();
+        let days = 13i64;
+        let mut items: Vec<Item> = raw
+            .into_iter()
+            .enumerate()
+            .map(|(i, (text, channel, complainant))| {
+                let day = (i as i64 * days) / 330;
+                let base = from_cst((start_day + Duration::days(day.min(days - 1))).and_time(NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default()));
+                let received = base + Duration::minutes(sim.rng.random_range(0..720));
+                Item { text, channel, complainant, received }
+            })
+            .filter(|it| it.received < real_now - Duration::minutes(10))
+            .collect();
+        items.sort_by_key(|it| it.received);
+
+        // Play the campaign forward: intake in order of receipt, then each case's later steps.
+        let op = users.get("jiexian").cloned().ok_or_else(|| AppError::internal("no operator"))?;
+        let mut ids = Vec::new();
+        for it in &items {
+            clock.set(it.received);
+            let input = IntakeInput { channel: it.channel.clone(), text: it.text.clone(), complainant: it.complainant.clone(), ..IntakeInput::default() };
+            match sim_app.intake_as(Some(&op), &input).await {
+                Ok(id) => ids.push((id, it.received)),
+                Err(e) => tracing::warn!(error = %e.message, "demo complaint skipped"),
+            }
+        }
+        let mut events: Vec<(DateTime<Utc>, i64, u8)> = Vec::new();
+        for &(id, received) in &ids {
+            // Next morning the team assigns the day's batch.
+            let local = to_cst(received).date_naive();
+            let assign_at = from_cst(local.succ_opt().unwrap_or(local).and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()));
+            events.push((assign_at + Duration::minutes(sim.rng.random_range(0..40)), id, 0));
+        }
+        events.sort();
+        let mut processed = 0usize;
+        let mut queue = std::collections::BinaryHeap::new();
+        for (t, id, _) in events {
+            queue.push(std::cmp::Reverse((t, id)));
+        }
+        let city_u = users.get("shiban").cloned().ok_or_else(|| AppError::internal("no city user"))?;
+        let team_u = users.get("duchazu").cloned().ok_or_else(|| AppError::internal("no team user"))?;
+        while let Some(std::cmp::Reverse((t, id))) = queue.pop() {
+            if t >= sim.now {
+                continue;
+            }
+            clock.set(t);
+            let Some(case) = cases::get(&self.store, id).await? else { continue };
+            let stage = Stage::parse(&case.stage)?;
+            let next = self.demo_step(&sim_app, &mut sim, &users, &team_u, &city_u, &case, stage).await?;
+            processed += 1;
+            if let Some(delay) = next {
+                let at = sim.office_hours(t + delay);
+                queue.push(std::cmp::Reverse((at, id)));
+            }
+        }
+
+        let stats = cases::stage_counts(&self.store, ducha_store::cases::Scope::All, directory::current_campaign(&self.store).await?.map(|c| c.id).unwrap_or(0)).await?;
+        let mut out = String::new();
+        let _ = writeln!(out, "演示数据已生成：{} 件群众举报，{processed} 步办理操作。", ids.len());
+        let _ = write!(out, "各状态案件数：");
+        for s in Stage::ALL {
+            if let Some((_, n)) = stats.iter().find(|(c, _)| c == s.code()) {
+                let _ = write!(out, "{} {n}；", s.label());
+            }
+        }
+        let _ = writeln!(out, "\n演示账号（密码均为 {DEMO_PASSWORD}）：");
+        out.push_str(&logins);
+        Ok(out)
+    }
+
+    /// Take the next realistic step on one case; returns when the following step should happen.
+    async fn demo_step(
+        &self,
+        sim_app: &App,
+        sim: &mut Sim,
+        users: &BTreeMap<&str, CurrentUser>,
+        team: &CurrentUser,
+        city: &CurrentUser,
+        case: &ducha_store::cases::CaseRow,
+        stage: Stage,
+    ) -> Result<Option<Duration>> {
+        let act = |action: Action| ActInput { action: action.code().into(), ..ActInput::default() };
+        let county_user = |unit_id: Option<i64>| users.values().find(|u| Some(u.unit.id) == unit_id && u.role == ducha_domain::role::Role::Office).cloned();
+        let handler_user = |unit_id: Option<i64>| users.values().find(|u| Some(u.unit.id) == unit_id && u.role == ducha_domain::role::Role::Handler).cloned();
+        let run = |user: CurrentUser, input: ActInput| async move { sim_app.act(&user, case.id, &input).await.map(|_| ()) };
+        match stage {
+            Stage::Received => {
+                if case.dup_of.is_some() {
+                    let mut i = act(Action::MarkDuplicate);
+                    i.dup_of = case.dup_of.map(|d| d.to_string());
+                    i.reason = Some("经核查与已受理件反映同一污染源，按重复件处理".into());
+                    run(team.clone(), i).await?;
+                    return Ok(None);
+                }
+                if case.county_unit_id.is_none() {
+                    // Outside Puyang or not locatable: the team keeps it for transfer or a call back.
+                    return Ok(None);
+                }
+                run(team.clone(), act(Action::Assign)).await?;
+                Ok(Some(sim.hours(0.5, 3.0)))
+            }
+            Stage::Assigned => {
+                let Some(county_unit) = case.county_unit_id else { return Ok(None) };
+                run(city.clone(), act(Action::Acknowledge)).await?;
+                let mut i = act(Action::Dispatch);
+                i.to_unit_id = Some(county_unit);
+                run(city.clone(), i).await?;
+                Ok(Some(sim.hours(1.0, 20.0)))
+            }
+            Stage::DispatchedCounty | Stage::ReturnedCounty => {
+                let Some(cu) = county_user(case.county_unit_id) else { return Ok(None) };
+                if stage == Stage::DispatchedCounty {
+                    run(cu.clone(), act(Action::Acknowledge)).await?;
+                }
+                // Township by routing, else the county's ecology bureau branch.
+                let mut target = None;
+                if let Some(t) = &case.township_code
+                    && let Some(u) = directory::unit_by_code(&self.store, &unit_code_town(t)).await?
+                    && u.parent_id == Some(cu.unit.id)
+                    && stage != Stage::ReturnedCounty
+                {
+                    target = Some(u.id);
+                }
+                if target.is_none() {
+                    let county_code = cu.unit.region_code.clone().unwrap_or_default();
+                    target = directory::unit_by_code(&self.store, &unit_code_dept(ducha_domain::unit::DepartmentKind::Ecology, &county_code)).await?.map(|u| u.id);
+                }
+                let mut i = act(Action::Dispatch);
+                i.to_unit_id = target;
+                run(cu, i).await?;
+                Ok(Some(sim.hours(1.0, 18.0)))
+            }
+            _ => {
+                let handler = handler_user(case.handler_unit_id);
+                let county = county_user(case.county_unit_id);
+                match (stage, handler, county) {
+                    (Stage::DispatchedHandler, Some(h), _) => {
+                        if sim.rng.random_bool(0.04) {
+                            let mut i = act(Action::Return);
+                            i.reason = Some("经现场核实，该点位不属本辖区，请重新交办".into());
+                            run(h, i).await?;
+                            return Ok(Some(sim.hours(2.0, 20.0)));
+                        }
+                        run(h, act(Action::Acknowledge)).await?;
+                        Ok(Some(sim.hours(0.5, 6.0)))
+                    }
+                    (Stage::Acknowledged, Some(h), _) => {
+                        run(h, act(Action::StartInvestigation)).await?;
+                        Ok(Some(sim.hours(6.0, 40.0)))
+                    }
+                    (Stage::Investigating, Some(h), _) => {
+                        let roll: f64 = sim.rng.random();
+                        let finding = if roll < 0.68 { "属实" } else if roll < 0.88 { "部分属实" } else { "不属实" };
+                        let mut i = act(Action::RecordFinding);
+                        i.finding = Some(finding.into());
+                        run(h, i).await?;
+                        Ok(Some(sim.hours(1.0, 10.0)))
+                    }
+                    (Stage::Investigated, Some(h), _) => {
+                        if case.finding.as_deref() == Some("不属实") {
+                            run(h, act(Action::SubmitReport)).await?;
+                        } else {
+                            run(h, act(Action::StartRectification)).await?;
+                        }
+                        Ok(Some(sim.hours(8.0, 72.0)))
+                    }
+                    (Stage::Rectifying, Some(h), _) => {
+                        run(h, act(Action::SubmitReport)).await?;
+                        Ok(Some(sim.hours(4.0, 40.0)))
+                    }
+                    (Stage::AwaitingVerification, _, Some(c)) => {
+                        let roll: f64 = sim.rng.random();
+                        if roll < 0.08 {
+                            let mut i = act(Action::RejectVerification);
+                            i.reason = Some("现场复核发现整改不到位，请继续整改".into());
+                            run(c, i).await?;
+                            Ok(Some(sim.hours(24.0, 72.0)))
+                        } else {
+                            let partly = case.finding.as_deref() != Some("不属实") && roll < 0.25;
+                            run(c, act(if partly { Action::VerifyPartly } else { Action::VerifyClosed })).await?;
+                            Ok(None)
+                        }
+                    }
+                    _ => Ok(None),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! Intake: every channel (hotline, letter, web, Open311) goes through [`App::intake`]. The complaint
+//! is triaged (place, type, duplicate, redaction), given an accept number, stored with its
+//! complainant's identity sealed apart, and audited — in one transaction.
+
+use chrono::{DateTime, Utc};
+use ducha_domain::role::Role;
+use ducha_domain::time;
+use ducha_domain::workflow::Stage;
+use ducha_store::audit::{self, AuditEntry};
+use ducha_store::cases::{self, ComplainantIdentity, NewCase};
+use ducha_store::directory;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::CurrentUser;
+use crate::queries::CaseView;
+use crate::{App, AppError, Result};
+
+/// The channel a complaint came in by, with its accept-number letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 电话 (D).
+    Phone,
+    /// 来信 (X).
+    Letter,
+    /// 网络 (W).
+    Web,
+}
+
+impl Channel {
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim() {
+            "phone" | "D" | "电话" => Ok(Channel::Phone),
+            "letter" | "X" | "来信" => Ok(Channel::Letter),
+            "web" | "W" | "网络" => Ok(Channel::Web),
+            other => Err(AppError::invalid("channel", format!("未知的举报渠道“{other}”（应为 phone、letter 或 web）"))),
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::Letter => "letter",
+            Channel::Web => "web",
+        }
+    }
+
+    pub fn letter(self) -> char {
+        match self {
+            Channel::Phone => 'D',
+            Channel::Letter => 'X',
+            Channel::Web => 'W',
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Phone => "电话",
+            Channel::Letter => "来信",
+            Channel::Web => "网络",
+        }
+    }
+}
+
+/// A complaint as an operator or a client submits it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct IntakeInput {
+    pub channel: String,
+    pub text: String,
+    /// When the complaint was received (defaults to now).
+    #[serde(default)]
+    pub received_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub complainant: ComplainantIdentity,
+    /// Operator's corrections of the suggested routing and classification.
+    #[serde(default)]
+    pub county_code: Option<String>,
+    #[serde(default)]
+    pub township_code: Option<String>,
+    #[serde(default)]
+    pub village_code: Option<String>,
+    #[serde(default)]
+    pub pollution_types: Option<Vec<String>>,
+    #[serde(default)]
+    pub sansan: Option<String>,
+}
+
+pub const MAX_TEXT_CHARS: usize = 5000;
+
+fn blank_to_none(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+impl App {
+    /// Take in one complaint.
+    pub async fn intake(&self, user: &CurrentUser, input: &IntakeInput) -> Result<CaseView> {
+        if !matches!(user.role, Role::Operator | Role::Team) {
+            return Err(AppError::forbidden("只有热线接线员和督察组可以受理举报"));
+        }
+        let id = self.intake_as(Some(user), input).await?;
+        self.case_view(user, id).await
+    }
+
+    /// Intake on behalf of a user, or anonymously for public channels (web/Open311); returns the id.
+    pub async fn intake_as(&self, user: Option<&CurrentUser>, input: &IntakeInput) -> Result<i64> {
+        let channel = Channel::parse(&input.channel)?;
+        let text = input.text.trim();
+        if text.chars().count() < 5 {
+            return Err(AppError::invalid("text", "举报内容过短，请写明污染问题的地点和情况"));
+        }
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Err(AppError::invalid("text", format!("举报内容过长（最多{MAX_TEXT_CHARS}字）")));
+        }
+        let who = ComplainantIdentity {
+            name: blank_to_none(&input.complainant.name),
+            phone: blank_to_none(&input.complainant.phone),
+            address: blank_to_none(&input.complainant.address),
+            id_number: blank_to_none(&input.complainant.id_number),
+        };
+        if !who.is_empty() && self.cipher.is_none() {
+            return Err(AppError::conflict("no_key", "未配置 SM4 加密密钥，不能保存举报人信息；请联系管理员配置 DUCHA_SM4_KEY"));
+        }
+        let campaign = self.campaign().await?;
+        let now = self.clock.now();
+        let received = input.received_at.unwrap_or(now);
+        if received > now + chrono::Duration::minutes(5) {
+            return Err(AppError::invalid("received_at", "受理时间不能晚于当前时间"));
+        }
+
+        let analysis = self.analyse(text, &who).await?;
+        let county_code = blank_to_none(&input.county_code).or(analysis.county_code.clone());
+        let township_code = blank_to_none(&input.township_code).or(analysis.township_code.clone());
+        let village_code = blank_to_none(&input.village_code).or(analysis.village_code.clone());
+        for (field, code) in [("county_code", &county_code), ("township_code", &township_code), ("village_code", &village_code)] {
+            if let Some(c) = code
+                && c != "OUTSIDE"
+                && directory::region(&self.store, c).await?.is_none()
+            {
+                return Err(AppError::invalid(field, format!("区划代码“{c}”不存在")));
+            }
+        }
+        let types = match &input.pollution_types {
+            Some(t) if !t.is_empty() => {
+                for x in t {
+                    if !crate::triage::POLLUTION_TYPES.contains(&x.as_str()) {
+                        return Err(AppError::invalid("pollution_types", format!("未知的污染类型“{x}”")));
+                    }
+                }
+                t.clone()
+            }
+            _ => analysis.pollution_types.clone(),
+        };
+        let sansan = match blank_to_none(&input.sansan) {
+            Some(s) if !crate::triage::SANSAN.contains(&s.as_str()) => {
+                return Err(AppError::invalid("sansan", format!("未知的三散类别“{s}”")));
+            }
+            Some(s) => Some(s),
+            None => analysis.sansan.clone(),
+        };
+        let county_unit = match &county_code {
+            Some(c) => directory::county_unit_for_region(&self.store, c).await?.map(|u| u.id),
+            None => None,
+        };
+        let day = time::to_cst(received).format("%Y%m%d").to_string();
+
+        let mut tx = self.store.begin().await?;
+        let serial = cases::next_accept_serial(&mut tx, campaign.id, &day).await?;
+        if serial > 9999 {
+            return Err(AppError::conflict("accept_no_exhausted", "当日受理编号已用完（9999件）"));
+        }
+        let accept_no = format!("{}{}{}{}{:04}", channel.letter(), campaign.round_no, campaign.province_letters, day, serial);
+        let now_ms = now.timestamp_millis();
+        let id = cases::insert_case(
+            &mut tx,
+            &NewCase {
+                campaign_id: campaign.id,
+                accept_no: accept_no.clone(),
+                channel: channel.code().into(),
+                received_at: received.timestamp_millis(),
+                original_text: text.to_owned(),
+                redacted_text: analysis.redacted_text.clone(),
+                county_code,
+                township_code,
+                village_code,
+                pollution_types: types.join(","),
+                sansan,
+                triage: analysis.explanation.to_string(),
+                dup_of: analysis.dup_of,
+                stage: Stage::Received.code().into(),
+                county_unit_id: county_unit,
+                created_by: user.map(|u| u.id),
+                now: now_ms,
+            },
+        )
+        .await?;
+        if !who.is_empty()
+            && let Some(cipher) = &self.cipher
+        {
+            cases::put_identity(&mut tx, cipher, id, &who).await?;
+        }
+        let detail = serde_json::json!({ "accept_no": accept_no, "channel": channel.code(), "dup_of": analysis.dup_of, "has_identity": !who.is_empty() });
+        let entry = match user {
+            Some(u) => u.audit(now_ms, "case.intake", "case", id, detail),
+            None => AuditEntry {
+                at_ms: now_ms,
+                actor_user_id: None,
+                actor_unit_id: None,
+                actor_name: format!("{}渠道（公众）", channel.label()),
+                action: "case.intake".into(),
+                entity_type: "case".into(),
+                entity_id: id.to_string(),
+                detail,
+            },
+        };
+        audit::append(&mut tx, &entry).await?;
+        tx.commit().await?;
+        self.remember_for_duplicates(id, &analysis);
+        Ok(id)
+    }
+}

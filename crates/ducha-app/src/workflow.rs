@@ -1,0 +1,314 @@
+//! Moving a case along the chain. The domain decides whether a step is allowed; this module checks
+//! that the acting unit is the one holding the case, applies the step's effects (assignments,
+//! batch, finding, duplicate link), and writes state, audit record and notifications in one
+//! transaction.
+
+use ducha_domain::unit::UnitLevel;
+use ducha_domain::workflow::{self, Action, Stage};
+use ducha_store::audit;
+use ducha_store::cases::{self, CasePatch, CaseRow, NewAssignment};
+use ducha_store::directory::{self, CampaignRow};
+use ducha_store::outbox::{self, NewMessage};
+use ducha_store::Tx;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::CurrentUser;
+use crate::error::ErrorKind;
+use crate::queries::CaseView;
+use crate::{App, AppError, Result};
+
+/// One step requested by a user.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct ActInput {
+    pub action: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The version the user saw; a stale one is refused so nobody overwrites a change unseen.
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+    /// `dispatch`: the receiving unit.
+    #[serde(default)]
+    pub to_unit_id: Option<i64>,
+    /// `dispatch` to handlers: co-handling units besides the lead.
+    #[serde(default)]
+    pub co_unit_ids: Vec<i64>,
+    /// `record_finding`: 属实 / 部分属实 / 不属实.
+    #[serde(default)]
+    pub finding: Option<String>,
+    /// `mark_duplicate`: the primary case, by accept number or id.
+    #[serde(default)]
+    pub dup_of: Option<String>,
+}
+
+pub const FINDINGS: [&str; 3] = ["属实", "部分属实", "不属实"];
+
+fn notice(case: &CaseRow, unit_id: i64, subject: String, body: String, now: i64) -> NewMessage {
+    NewMessage {
+        kind: "case".into(),
+        channel: "inbox".into(),
+        unit_id: Some(unit_id),
+        user_id: None,
+        subject,
+        body,
+        payload: serde_json::json!({ "case_id": case.id, "accept_no": case.accept_no }),
+        created_at: now,
+        deliver_after: now,
+        override_reason: None,
+    }
+}
+
+impl App {
+    /// Whether `user`'s unit is the one holding `case` for `action`.
+    fn holds(&self, user: &CurrentUser, case: &CaseRow, stage: Stage, campaign: &CampaignRow, action: Action) -> bool {
+        let unit = user.unit.id;
+        match (action, user.level) {
+            (Action::Reopen, UnitLevel::Team) => unit == campaign.team_unit_id,
+            (Action::Reopen, UnitLevel::City) => unit == campaign.city_unit_id,
+            (Action::Reopen, UnitLevel::County) => case.county_unit_id == Some(unit),
+            (Action::DecideExtension, UnitLevel::Team) => unit == campaign.team_unit_id,
+            (Action::DecideExtension, UnitLevel::City) => unit == campaign.city_unit_id,
+            (Action::DecideExtension, UnitLevel::County) => case.county_unit_id == Some(unit),
+            _ => match stage.holder() {
+                Some(UnitLevel::Team) => unit == campaign.team_unit_id,
+                Some(UnitLevel::City) => unit == campaign.city_unit_id,
+                Some(UnitLevel::County) => case.county_unit_id == Some(unit),
+                Some(_) => case.handler_unit_id == Some(unit),
+                None => false,
+            },
+        }
+    }
+
+    /// Take one workflow step on a case.
+    pub async fn act(&self, user: &CurrentUser, case_id: i64, input: &ActInput) -> Result<CaseView> {
+        let action = Action::parse(input.action.trim())?;
+        if !cases::in_scope(&self.store, user.scope(), case_id).await? {
+            return Err(AppError::case_not_found());
+        }
+        let campaign = self.campaign().await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let case = cases::get_for_update(&mut tx, case_id).await?.ok_or_else(AppError::case_not_found)?;
+        if let Some(v) = input.expected_version
+            && v != case.version
+        {
+            return Err(AppError::conflict("stale_case", "案件已被他人更新，请刷新页面后重试"));
+        }
+        let stage = Stage::parse(&case.stage)?;
+        let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        let next = workflow::transition(stage, action, user.actor(), reason)?;
+        if !self.holds(user, &case, stage, &campaign, action) {
+            return Err(AppError::new(
+                ErrorKind::Forbidden,
+                "not_holder",
+                format!("该案件当前由其他单位办理，{}不能对其执行“{}”", user.unit.name, action.label()),
+            ));
+        }
+
+        let mut patch = CasePatch { stage: (next != stage).then(|| next.code().to_owned()), ..CasePatch::default() };
+        let mut detail = serde_json::json!({ "action": action.code(), "from": stage.code(), "to": next.code() });
+        if let Some(r) = reason {
+            detail["reason"] = r.into();
+        }
+        let mut notices = Vec::new();
+
+        match action {
+            Action::Assign => {
+                let batch = self.ensure_batch(&mut tx, &campaign, case.received_at, user, now).await?;
+                patch.batch_id = Some(Some(batch));
+                let id = cases::insert_assignment(
+                    &mut tx,
+                    &NewAssignment {
+                        case_id,
+                        unit_id: campaign.city_unit_id,
+                        level: UnitLevel::City.code().into(),
+                        parent_id: None,
+                        is_lead: true,
+                        created_at: now,
+                        delivered_at: Some(now),
+                        due_at: None,
+                        override_reason: None,
+                        created_by: Some(user.id),
+                    },
+                )
+                .await?;
+                detail["batch_id"] = batch.into();
+                detail["assignment_id"] = id.into();
+                notices.push(notice(&case, campaign.city_unit_id, format!("新交办案件 {}", case.accept_no), "督察组交办群众举报件，请及时签收转办。".into(), now));
+            }
+            Action::Dispatch => {
+                let to = input.to_unit_id.ok_or_else(|| AppError::invalid("to_unit_id", "请选择转办单位"))?;
+                let target = directory::unit_in_tx(&mut tx, to).await?.ok_or_else(|| AppError::invalid("to_unit_id", "转办单位不存在"))?;
+                let allowed = user.level.dispatches_to().unwrap_or(&[]);
+                if target.parent_id != Some(user.unit.id) || !allowed.iter().any(|l| l.code() == target.level) {
+                    return Err(AppError::invalid("to_unit_id", format!("“{}”不是{}的下级承办单位，不能转办", target.name, user.unit.name)));
+                }
+                let active = cases::active_assignments_tx(&mut tx, case_id).await?;
+                let parent = active.iter().rev().find(|a| a.unit_id == user.unit.id).map(|a| a.id);
+                let level = UnitLevel::parse(&target.level)?;
+                cases::insert_assignment(
+                    &mut tx,
+                    &NewAssignment {
+                        case_id,
+                        unit_id: target.id,
+                        level: level.code().into(),
+                        parent_id: parent,
+                        is_lead: true,
+                        created_at: now,
+                        delivered_at: Some(now),
+                        due_at: None,
+                        override_reason: None,
+                        created_by: Some(user.id),
+                    },
+                )
+                .await?;
+                notices.push(notice(&case, target.id, format!("转办案件 {}", case.accept_no), format!("{}转办群众举报件，请及时签收办理。", user.unit.name), now));
+                if level == UnitLevel::County {
+                    patch.county_unit_id = Some(Some(target.id));
+                } else {
+                    patch.handler_unit_id = Some(Some(target.id));
+                    let mut co = Vec::new();
+                    for &cid in input.co_unit_ids.iter().filter(|&&c| c != target.id) {
+                        let cu = directory::unit_in_tx(&mut tx, cid).await?.ok_or_else(|| AppError::invalid("co_unit_ids", "协办单位不存在"))?;
+                        if cu.parent_id != Some(user.unit.id) || !allowed.iter().any(|l| l.code() == cu.level) {
+                            return Err(AppError::invalid("co_unit_ids", format!("“{}”不是{}的下级单位，不能协办", cu.name, user.unit.name)));
+                        }
+                        cases::insert_assignment(
+                            &mut tx,
+                            &NewAssignment {
+                                case_id,
+                                unit_id: cu.id,
+                                level: cu.level.clone(),
+                                parent_id: parent,
+                                is_lead: false,
+                                created_at: now,
+                                delivered_at: Some(now),
+                                due_at: None,
+                                override_reason: None,
+                                created_by: Some(user.id),
+                            },
+                        )
+                        .await?;
+                        notices.push(notice(&case, cu.id, format!("协办案件 {}", case.accept_no), format!("{}请你单位协助办理。", user.unit.name), now));
+                        co.push(cu.id);
+                    }
+                    detail["co_unit_ids"] = serde_json::json!(co);
+                }
+                detail["to_unit_id"] = target.id.into();
+                detail["to_unit"] = target.name.into();
+            }
+            Action::Acknowledge => {
+                let active = cases::active_assignments_tx(&mut tx, case_id).await?;
+                if let Some(a) = active.iter().rev().find(|a| a.unit_id == user.unit.id) {
+                    cases::acknowledge_assignment(&mut tx, a.id, now).await?;
+                }
+            }
+            Action::Return => {
+                let active = cases::active_assignments_tx(&mut tx, case_id).await?;
+                let back_to = match user.level {
+                    UnitLevel::City => {
+                        patch.batch_id = Some(None);
+                        campaign.team_unit_id
+                    }
+                    UnitLevel::County => {
+                        patch.county_unit_id = Some(None);
+                        campaign.city_unit_id
+                    }
+                    _ => {
+                        patch.handler_unit_id = Some(None);
+                        case.county_unit_id.unwrap_or(campaign.city_unit_id)
+                    }
+                };
+                for a in active.iter().filter(|a| {
+                    a.unit_id == user.unit.id || (user.level.is_handling() && a.level != "county" && a.level != "city")
+                }) {
+                    cases::return_assignment(&mut tx, a.id, now, reason.unwrap_or_default()).await?;
+                }
+                notices.push(notice(&case, back_to, format!("案件被退回 {}", case.accept_no), format!("{}退回：{}", user.unit.name, reason.unwrap_or_default()), now));
+            }
+            Action::RecordFinding => {
+                let f = input.finding.as_deref().map(str::trim).unwrap_or("");
+                if !FINDINGS.contains(&f) {
+                    return Err(AppError::invalid("finding", "请选择调查核实结论：属实、部分属实或不属实"));
+                }
+                patch.finding = Some(Some(f.to_owned()));
+                detail["finding"] = f.into();
+            }
+            Action::StartRectification => {
+                if case.finding.as_deref() == Some("不属实") {
+                    return Err(AppError::new(ErrorKind::Rule, "no_rectification_needed", "调查结论为不属实，无需整改，可直接报送办理结果"));
+                }
+            }
+            Action::SubmitReport => {
+                if let Some(county) = case.county_unit_id {
+                    notices.push(notice(&case, county, format!("待验收 {}", case.accept_no), format!("{}已报送办理结果，请验收。", user.unit.name), now));
+                }
+            }
+            Action::VerifyClosed => {
+                for a in cases::active_assignments_tx(&mut tx, case_id).await? {
+                    cases::complete_assignment(&mut tx, a.id, now).await?;
+                }
+            }
+            Action::RejectVerification | Action::Reopen => {
+                if let Some(h) = case.handler_unit_id {
+                    notices.push(notice(&case, h, format!("{} {}", action.label(), case.accept_no), reason.unwrap_or_default().to_owned(), now));
+                }
+            }
+            Action::MarkDuplicate => {
+                let primary = self.resolve_primary(&mut tx, &case, input.dup_of.as_deref()).await?;
+                patch.dup_of = Some(Some(primary.id));
+                cases::increment_repeat(&mut tx, primary.id).await?;
+                detail["dup_of"] = primary.id.into();
+                detail["dup_of_accept_no"] = primary.accept_no.into();
+            }
+            Action::VerifyPartly | Action::StartInvestigation => {}
+            Action::RequestExtension | Action::DecideExtension => {
+                return Err(AppError::new(ErrorKind::Rule, "use_extension_form", "延期申请和审批请使用延期办理功能"));
+            }
+        }
+
+        cases::update(&mut tx, case_id, case.version, &patch, now).await?;
+        audit::append(&mut tx, &user.audit(now, "case.transition", "case", case_id, detail)).await?;
+        for n in &notices {
+            outbox::enqueue(&mut tx, n).await?;
+        }
+        tx.commit().await?;
+        self.case_view(user, case_id).await.or_else(|e| {
+            // A handler who just returned a case no longer sees it; answer with what they did.
+            if e.kind == ErrorKind::NotFound {
+                Err(AppError::new(ErrorKind::NotFound, "case_left_scope", format!("已{}，该案件已离开您的办理范围", action.label())))
+            } else {
+                Err(e)
+            }
+        })
+    }
+
+    async fn resolve_primary(&self, tx: &mut Tx, case: &CaseRow, key: Option<&str>) -> Result<CaseRow> {
+        let key = key.map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| AppError::invalid("dup_of", "请填写原案件的受理编号"))?;
+        let found = match key.parse::<i64>() {
+            Ok(id) => cases::get(&self.store, id).await?,
+            Err(_) => cases::get_by_accept_no(&self.store, key).await?,
+        };
+        let mut primary = found.ok_or_else(|| AppError::invalid("dup_of", format!("未找到受理编号为“{key}”的案件")))?;
+        // Point at the first report, never at another duplicate.
+        if let Some(root) = primary.dup_of
+            && let Some(p) = cases::get_for_update(tx, root).await?
+        {
+            primary = p;
+        }
+        if primary.id == case.id || primary.campaign_id != case.campaign_id {
+            return Err(AppError::invalid("dup_of", "重复件只能指向本次督察中另一件案件"));
+        }
+        Ok(primary)
+    }
+
+    /// The batch for the answering day of `received_at`, created on first use.
+    pub(crate) async fn ensure_batch(&self, tx: &mut Tx, campaign: &CampaignRow, received_at: i64, user: &CurrentUser, now: i64) -> Result<i64> {
+        let day = ducha_domain::time::to_cst(ducha_domain::time::from_millis(received_at)).format("%Y-%m-%d").to_string();
+        if let Some(id) = ducha_store::batches::find(tx, campaign.id, &day).await? {
+            return Ok(id);
+        }
+        let id = ducha_store::batches::create(tx, campaign.id, &day, now, Some(user.id)).await?;
+        Ok(id)
+    }
+}

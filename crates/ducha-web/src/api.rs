@@ -1,0 +1,278 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI 3.1 document at `/api/openapi.json`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use ducha_app::auth::CurrentUser;
+use ducha_app::intake::IntakeInput;
+use ducha_app::queries::{CaseDetail, CasePage, CaseView, HistoryEntry};
+use ducha_app::workflow::ActInput;
+use ducha_store::cases::CaseFilter;
+use ducha_store::directory;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// Needed with cookie sessions on state-changing requests, as `X-CSRF-Token`.
+    pub csrf_token: String,
+    /// Milliseconds since the Unix epoch.
+    pub expires_at: i64,
+    pub user: MeView,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub role_label: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub level: String,
+    pub may_read_identity: bool,
+}
+
+impl From<&CurrentUser> for MeView {
+    fn from(u: &CurrentUser) -> Self {
+        MeView {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role.code().into(),
+            role_label: u.role.label().into(),
+            unit_id: u.unit.id,
+            unit_name: u.unit.name.clone(),
+            level: u.level.code().into(),
+            may_read_identity: u.can_read_identity(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitView {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent_id: Option<i64>,
+    pub region_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionView {
+    pub code: String,
+    pub name: String,
+    pub short_name: String,
+    pub level: String,
+    pub parent_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CampaignView {
+    pub id: i64,
+    pub name: String,
+    pub team_name: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub hotlines: Vec<String>,
+    pub postal_box: String,
+    pub hours: String,
+    pub round_no: i64,
+    pub province_letters: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdentityView {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub id_number: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseQuery {
+    /// Stage code, e.g. `received`, `dispatched_handler`, `closed` (repeatable as a comma list).
+    pub stage: Option<String>,
+    pub county_code: Option<String>,
+    pub township_code: Option<String>,
+    pub batch_id: Option<i64>,
+    /// Pollution type label, e.g. 大气.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub pollution_type: Option<String>,
+    /// Free text over the accept number and the redacted complaint text.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+impl CaseQuery {
+    pub fn filter(&self) -> CaseFilter {
+        let s = |v: &Option<String>| v.as_deref().map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned);
+        CaseFilter {
+            stages: s(&self.stage).map(|v| v.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()).unwrap_or_default(),
+            county_code: s(&self.county_code),
+            township_code: s(&self.township_code),
+            batch_id: self.batch_id,
+            pollution_type: s(&self.pollution_type),
+            text: s(&self.q),
+            ..CaseFilter::default()
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RegionQuery {
+    /// Parent code; without it the county-level regions of the deployment are listed.
+    pub parent: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/session", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn login(State(st): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> Result<Json<LoginResponse>, ApiError> {
+    let out = st.app.login(&req.username, &req.password).await?;
+    Ok(Json(LoginResponse { token: out.token, csrf_token: out.csrf, expires_at: out.expires_at, user: MeView::from(&out.user) }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/session", tag = "auth", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn logout(State(st): State<AppState>, headers: axum::http::HeaderMap, ApiUser(_u): ApiUser) -> Result<StatusCode, ApiError> {
+    if let Some(t) = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
+        st.app.logout(t.trim()).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = MeView), (status = 401, body = ErrorBody)))]
+pub async fn me(ApiUser(u): ApiUser) -> Json<MeView> {
+    Json(MeView::from(&u))
+}
+
+#[utoipa::path(get, path = "/api/v1/campaign", tag = "directory", security(("bearer" = [])),
+    responses((status = 200, body = CampaignView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn campaign(State(st): State<AppState>, ApiUser(_u): ApiUser) -> Result<Json<CampaignView>, ApiError> {
+    let c = st.app.campaign().await?;
+    Ok(Json(CampaignView {
+        id: c.id,
+        hotlines: serde_json::from_str(&c.hotlines).unwrap_or_default(),
+        hours: format!("{}–{}", c.hours_start, c.hours_end),
+        name: c.name,
+        team_name: c.team_name,
+        start_date: c.start_date,
+        end_date: c.end_date,
+        postal_box: c.postal_box,
+        round_no: c.round_no,
+        province_letters: c.province_letters,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), params(CaseQuery),
+    responses((status = 200, body = CasePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn list_cases(State(st): State<AppState>, ApiUser(u): ApiUser, ApiQuery(q): ApiQuery<CaseQuery>) -> Result<Json<CasePage>, ApiError> {
+    Ok(Json(st.app.list_cases(&u, q.filter(), q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), request_body = IntakeInput,
+    responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create_case(State(st): State<AppState>, ApiUser(u): ApiUser, ApiJson(input): ApiJson<IntakeInput>) -> Result<impl IntoResponse, ApiError> {
+    let v = st.app.intake(&u, &input).await?;
+    metrics::counter!("ducha_intake_total", "channel" => v.channel.clone()).increment(1);
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
+    responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_case(State(st): State<AppState>, ApiUser(u): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<CaseDetail>, ApiError> {
+    Ok(Json(st.app.case_detail(&u, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")), request_body = ActInput,
+    responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn act(State(st): State<AppState>, ApiUser(u): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(input): ApiJson<ActInput>) -> Result<Json<CaseView>, ApiError> {
+    let v = st.app.act(&u, id, &input).await?;
+    metrics::counter!("ducha_transitions_total", "action" => input.action.trim().to_owned()).increment(1);
+    Ok(Json(v))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/history", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn history(State(st): State<AppState>, ApiUser(u): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+    Ok(Json(st.app.case_history(&u, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/identity", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
+    description = "The complainant's identity. Only intake operators and the team may read it; every read is written to the audit trail.",
+    responses((status = 200, body = IdentityView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn identity(State(st): State<AppState>, ApiUser(u): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<IdentityView>, ApiError> {
+    let who = st.app.read_identity(&u, id).await?.unwrap_or_default();
+    Ok(Json(IdentityView { name: who.name, phone: who.phone, address: who.address, id_number: who.id_number }))
+}
+
+#[utoipa::path(get, path = "/api/v1/units", tag = "directory", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UnitView>), (status = 401, body = ErrorBody)))]
+pub async fn units(State(st): State<AppState>, ApiUser(_u): ApiUser) -> Result<Json<Vec<UnitView>>, ApiError> {
+    Ok(Json(
+        st.app
+            .units()
+            .await?
+            .into_iter()
+            .map(|u| UnitView { id: u.id, code: u.code, name: u.name, level: u.level, parent_id: u.parent_id, region_code: u.region_code })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/regions", tag = "directory", security(("bearer" = [])), params(RegionQuery),
+    responses((status = 200, body = Vec<RegionView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn regions(State(st): State<AppState>, ApiUser(_u): ApiUser, ApiQuery(q): ApiQuery<RegionQuery>) -> Result<Json<Vec<RegionView>>, ApiError> {
+    let rows = match q.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(p) => directory::regions_under(&st.app.store, p).await?,
+        None => directory::regions_by_level(&st.app.store, "county").await?,
+    };
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| RegionView { code: r.code, name: r.name, short_name: r.short_name, level: r.level, parent_code: r.parent_code })
+            .collect(),
+    ))
+}
+
+struct SecurityAddon;
+
+impl utoipa::Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "ducha 督察 API", version = "1", description = "群众举报受理、交办、办理、验收与公开。错误均以 {\"error\": {code, message}} 返回。"),
+    paths(login, logout, me, campaign, list_cases, create_case, get_case, act, history, identity, units, regions),
+    components(schemas(ErrorBody, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput)),
+    modifiers(&SecurityAddon),
+    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"))
+)]
+pub struct ApiDoc;
+
+pub async fn openapi_json() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,642 @@
+//! Server-rendered staff pages (Chinese). Templates escape by default (askama).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use ducha_app::AppError;
+use ducha_app::auth::CurrentUser;
+use ducha_app::intake::IntakeInput;
+use ducha_app::queries::CaseView;
+use ducha_app::workflow::ActInput;
+use ducha_domain::role::Role;
+use ducha_domain::time::human_cst;
+use ducha_domain::workflow::{Action, Stage};
+use ducha_store::cases::ComplainantIdentity;
+use ducha_store::{directory, outbox};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::api::CaseQuery;
+use crate::error::PageError;
+use crate::extract::{ApiPath, PageForm, PageUser, SESSION_COOKIE};
+
+const LOGIN_CSRF_COOKIE: &str = "ducha_login_csrf";
+
+/// What the layout needs on every page.
+#[derive(Debug, Clone)]
+pub struct Nav {
+    pub display_name: String,
+    pub unit_name: String,
+    pub role_label: String,
+    pub csrf: String,
+    pub active: &'static str,
+    pub can_intake: bool,
+}
+
+impl Nav {
+    fn of(p: &PageUser, active: &'static str) -> Self {
+        Nav {
+            display_name: p.user.display_name.clone(),
+            unit_name: p.user.unit.name.clone(),
+            role_label: p.user.role.label().into(),
+            csrf: p.session.csrf_token.clone(),
+            active,
+            can_intake: matches!(p.user.role, Role::Operator | Role::Team),
+        }
+    }
+}
+
+fn render<T: Template>(t: &T) -> Result<Html<String>, PageError> {
+    t.render().map(Html).map_err(|e| PageError(AppError::internal(format!("template: {e}"))))
+}
+
+fn fmt_ms(ms: Option<i64>) -> String {
+    ms.map(|v| human_cst(ducha_domain::time::from_millis(v))).unwrap_or_else(|| "—".into())
+}
+
+fn badge(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Closed | Stage::PartlyClosed => "closed",
+        Stage::ReturnedTeam | Stage::ReturnedCity | Stage::ReturnedCounty => "returned",
+        Stage::Duplicate => "dup",
+        _ => "",
+    }
+}
+
+// ---- errors ----
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+    code: &'a str,
+    details: &'a [String],
+}
+
+pub fn error_page(status: StatusCode, e: &AppError) -> Html<String> {
+    let title = match status.as_u16() {
+        400 => "请求有误",
+        401 => "请先登录",
+        403 => "无权操作",
+        404 => "未找到",
+        409 => "操作与当前状态冲突",
+        422 => "不符合办理规则",
+        429 => "请求过于频繁",
+        _ => "系统错误",
+    };
+    let details: Vec<String> = if e.kind == ducha_app::error::ErrorKind::Internal { Vec::new() } else { e.details.clone() };
+    let page = ErrorPage { title, message: &e.message, code: &e.code, details: &details };
+    Html(page.render().unwrap_or_else(|_| format!("{title}：{}", e.code)))
+}
+
+// ---- login ----
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: Option<String>,
+    csrf: String,
+    username: String,
+}
+
+fn login_csrf_cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((LOGIN_CSRF_COOKIE, value)).path("/login").http_only(true).same_site(SameSite::Strict).secure(secure).build()
+}
+
+pub async fn login_form(State(st): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+    let csrf = crate::random_token();
+    let page = render(&LoginPage { error: None, csrf: csrf.clone(), username: String::new() })?;
+    Ok((jar.add(login_csrf_cookie(csrf, st.app.cfg.cookie_secure)), page).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login_submit(State(st): State<AppState>, jar: CookieJar, PageForm(f): PageForm<LoginForm>) -> Result<Response, PageError> {
+    let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
+    let secure = st.app.cfg.cookie_secure;
+    let again = |msg: String, jar: CookieJar, username: String| -> Result<Response, PageError> {
+        let csrf = crate::random_token();
+        let page = render(&LoginPage { error: Some(msg), csrf: csrf.clone(), username })?;
+        Ok((StatusCode::UNAUTHORIZED, jar.add(login_csrf_cookie(csrf, secure)), page).into_response())
+    };
+    if !crate::extract::constant_eq(&f.csrf, &expected) {
+        return again("登录页面已过期，请重新输入".into(), jar, f.username);
+    }
+    match st.app.login(&f.username, &f.password).await {
+        Ok(out) => {
+            let c = Cookie::build((SESSION_COOKIE, out.token)).path("/").http_only(true).same_site(SameSite::Lax).secure(secure).build();
+            Ok((jar.add(c).remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login").build()), Redirect::to("/")).into_response())
+        }
+        Err(e) if e.kind == ducha_app::error::ErrorKind::Internal => Err(PageError(e)),
+        Err(e) => again(e.message, jar, f.username),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfOnly {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+pub async fn logout(State(st): State<AppState>, jar: CookieJar, p: PageUser, PageForm(f): PageForm<CsrfOnly>) -> Result<Response, PageError> {
+    p.check_csrf(&f.csrf)?;
+    if let Some(c) = jar.get(SESSION_COOKIE) {
+        st.app.logout(c.value()).await?;
+    }
+    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()), Redirect::to("/login")).into_response())
+}
+
+// ---- home ----
+
+struct Stat {
+    code: &'static str,
+    label: &'static str,
+    count: i64,
+}
+
+struct InboxItem {
+    at: String,
+    subject: String,
+    body: String,
+    link: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    nav: Nav,
+    campaign: Option<String>,
+    stats: Vec<Stat>,
+    inbox: Vec<InboxItem>,
+}
+
+pub async fn home(State(st): State<AppState>, p: PageUser) -> Result<Html<String>, PageError> {
+    let campaign = st.app.campaign().await.ok();
+    let mut stats = Vec::new();
+    if let Some(c) = &campaign {
+        let counts = ducha_store::cases::stage_counts(&st.app.store, p.user.scope(), c.id).await?;
+        for s in Stage::ALL {
+            if let Some((_, n)) = counts.iter().find(|(code, _)| code == s.code()) {
+                stats.push(Stat { code: s.code(), label: s.label(), count: *n });
+            }
+        }
+    }
+    let now = st.app.now_ms();
+    let mut inbox: Vec<InboxItem> = outbox::messages_for_unit(&st.app.store, p.user.unit.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.deliver_after <= now)
+        .map(|m| {
+            let payload: serde_json::Value = serde_json::from_str(&m.payload).unwrap_or_default();
+            InboxItem {
+                at: fmt_ms(Some(m.deliver_after)),
+                link: payload.get("case_id").and_then(|v| v.as_i64()).map(|id| format!("/cases/{id}")),
+                subject: m.subject,
+                body: m.body,
+            }
+        })
+        .collect();
+    inbox.reverse();
+    inbox.truncate(20);
+    let campaign = campaign.map(|c| format!("{}：{}，进驻时间 {} 至 {}。", c.name, c.team_name, c.start_date, c.end_date));
+    render(&HomePage { nav: Nav::of(&p, "home"), campaign, stats, inbox })
+}
+
+// ---- case list ----
+
+struct Row {
+    id: i64,
+    accept_no: String,
+    received: String,
+    region: String,
+    types: String,
+    excerpt: String,
+    stage: &'static str,
+    badge: &'static str,
+    repeat_count: i64,
+    due: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    nav: Nav,
+    total: i64,
+    rows: Vec<Row>,
+    stage_options: Vec<(String, String, bool)>,
+    county_options: Vec<(String, String, bool)>,
+    type_options: Vec<(String, String, bool)>,
+    f_batch: String,
+    f_q: String,
+    has_filter: bool,
+    page: i64,
+    pages: i64,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CasesParams {
+    stage: Option<String>,
+    county_code: Option<String>,
+    #[serde(rename = "type")]
+    pollution_type: Option<String>,
+    batch_id: Option<String>,
+    q: Option<String>,
+    page: Option<String>,
+}
+
+/// `<option>` triples (value, label, selected).
+fn options(it: impl Iterator<Item = (String, String)>, selected: &Option<String>) -> Vec<(String, String, bool)> {
+    it.map(|(v, l)| {
+        let sel = selected.as_deref() == Some(v.as_str());
+        (v, l, sel)
+    })
+    .collect()
+}
+
+fn excerpt(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+pub async fn cases(State(st): State<AppState>, p: PageUser, Query(params): Query<CasesParams>) -> Result<Html<String>, PageError> {
+    let batch_id = match params.batch_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(b) => Some(b.parse::<i64>().map_err(|_| AppError::invalid("batch_id", "批次号应为数字"))?),
+        None => None,
+    };
+    let page = params.page.as_deref().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let q = CaseQuery {
+        stage: params.stage.clone(),
+        county_code: params.county_code.clone(),
+        township_code: None,
+        batch_id,
+        pollution_type: params.pollution_type.clone(),
+        q: params.q.clone(),
+        page: Some(page),
+        per_page: Some(30),
+    };
+    let res = st.app.list_cases(&p.user, q.filter(), page, 30).await?;
+    let pages = ((res.total + res.per_page - 1) / res.per_page).max(1);
+    let link = |pg: i64| {
+        let mut qs: Vec<(&str, String)> = Vec::new();
+        for (k, v) in [("stage", &params.stage), ("county_code", &params.county_code), ("type", &params.pollution_type), ("batch_id", &params.batch_id), ("q", &params.q)] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                qs.push((k, v.to_owned()));
+            }
+        }
+        qs.push(("page", pg.to_string()));
+        format!("/cases?{}", serde_urlencoded::to_string(&qs).unwrap_or_default())
+    };
+    let rows = res
+        .items
+        .iter()
+        .map(|c| Row {
+            id: c.id,
+            accept_no: c.accept_no.clone(),
+            received: fmt_ms(Some(c.received_at)),
+            region: c.region_label.clone(),
+            types: if c.pollution_types.is_empty() { "待定".into() } else { c.pollution_types.join("、") },
+            excerpt: excerpt(&c.text, 60),
+            stage: c.stage.label(),
+            badge: badge(c.stage),
+            repeat_count: c.repeat_count,
+            due: fmt_ms(c.due_at),
+        })
+        .collect();
+    let counties = directory::regions_by_level(&st.app.store, "county").await?;
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    render(&CasesPage {
+        nav: Nav::of(&p, "cases"),
+        total: res.total,
+        rows,
+        stage_options: options(Stage::ALL.iter().map(|s| (s.code().to_owned(), s.label().to_owned())), &params.stage),
+        county_options: options(counties.into_iter().map(|r| (r.code, r.short_name)), &params.county_code),
+        type_options: options(ducha_app::triage::POLLUTION_TYPES.iter().map(|t| ((*t).to_owned(), (*t).to_owned())), &params.pollution_type),
+        has_filter: [&params.stage, &params.county_code, &params.pollution_type, &params.batch_id, &params.q].iter().any(|v| v.as_deref().is_some_and(|x| !x.is_empty())),
+        f_batch: s(&params.batch_id),
+        f_q: s(&params.q),
+        page,
+        pages,
+        prev_link: (page > 1).then(|| link(page - 1)),
+        next_link: (page < pages).then(|| link(page + 1)),
+    })
+}
+
+// ---- one case ----
+
+struct ActForm {
+    action: &'static str,
+    label: &'static str,
+    needs_unit: bool,
+    needs_reason: bool,
+    needs_finding: bool,
+    needs_dup: bool,
+    danger: bool,
+}
+
+struct AsgRow {
+    unit: String,
+    role: &'static str,
+    delivered: String,
+    acknowledged: String,
+    due: String,
+    status: &'static str,
+}
+
+struct HistRow {
+    at: String,
+    actor: String,
+    label: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePageT {
+    nav: Nav,
+    c: CaseView,
+    badge: &'static str,
+    received: String,
+    channel: &'static str,
+    types: String,
+    due: String,
+    evidence: String,
+    dup_label: Option<String>,
+    identity_allowed: bool,
+    identity: Option<(String, String, String, String)>,
+    assignments: Vec<AsgRow>,
+    forms: Vec<ActForm>,
+    targets: Vec<(i64, String, bool)>,
+    dup_suggestion: String,
+    history: Vec<HistRow>,
+    flash: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseParams {
+    done: Option<String>,
+}
+
+async fn case_page(st: &AppState, p: &PageUser, id: i64, identity: Option<ComplainantIdentity>, flash: Option<String>, error: Option<String>) -> Result<Response, PageError> {
+    let d = st.app.case_detail(&p.user, id).await?;
+    let c = d.case;
+    let targets: Vec<(i64, String)> = st.app.dispatch_targets(&p.user).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    // Suggest the unit whose region matches the case's routing.
+    let suggested_unit = {
+        let mut s = None;
+        for (uid, _) in &targets {
+            if let Some(u) = directory::unit(&st.app.store, *uid).await? {
+                let rc = u.region_code.as_deref();
+                if rc.is_some() && (rc == c.county_code.as_deref() || rc == c.township_code.as_deref()) {
+                    s = Some(*uid);
+                    break;
+                }
+            }
+        }
+        s
+    };
+    let forms = c
+        .actions
+        .iter()
+        .filter(|a| !matches!(a, Action::RequestExtension | Action::DecideExtension))
+        .map(|a| ActForm {
+            action: a.code(),
+            label: a.label(),
+            needs_unit: *a == Action::Dispatch,
+            needs_reason: a.needs_reason(),
+            needs_finding: *a == Action::RecordFinding,
+            needs_dup: *a == Action::MarkDuplicate,
+            danger: matches!(a, Action::Return | Action::RejectVerification),
+        })
+        .collect();
+    let dup_label = match c.dup_of {
+        Some(pid) => ducha_store::cases::get(&st.app.store, pid).await?.map(|pc| format!("疑似与 {} 为同一问题（系统判断）", pc.accept_no)),
+        None => None,
+    };
+    let dup_suggestion = match c.dup_of {
+        Some(pid) => ducha_store::cases::get(&st.app.store, pid).await?.map(|pc| pc.accept_no).unwrap_or_default(),
+        None => String::new(),
+    };
+    let evidence = c.triage.get("evidence").and_then(|e| e.as_array()).map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join("、")).unwrap_or_default();
+    let assignments = d
+        .assignments
+        .iter()
+        .map(|a| AsgRow {
+            unit: a.unit_name.clone(),
+            role: if a.row.is_lead != 0 { "主办" } else { "协办" },
+            delivered: fmt_ms(a.row.delivered_at),
+            acknowledged: fmt_ms(a.row.acknowledged_at),
+            due: fmt_ms(a.row.due_at),
+            status: match a.row.status.as_str() {
+                "active" => "办理中",
+                "returned" => "已退回",
+                "done" => "已完成",
+                _ => "—",
+            },
+        })
+        .collect();
+    let history = d
+        .history
+        .iter()
+        .map(|h| HistRow {
+            at: fmt_ms(Some(h.at)),
+            actor: h.actor.clone(),
+            label: h.label.clone(),
+            note: [h.detail.get("to_unit"), h.detail.get("finding"), h.detail.get("reason"), h.detail.get("dup_of_accept_no")]
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join("；"),
+        })
+        .collect();
+    let page = CasePageT {
+        nav: Nav::of(p, "cases"),
+        badge: badge(c.stage),
+        received: fmt_ms(Some(c.received_at)),
+        channel: match c.channel.as_str() {
+            "phone" => "电话",
+            "letter" => "来信",
+            _ => "网络",
+        },
+        types: if c.pollution_types.is_empty() { "待定".into() } else { c.pollution_types.join("、") },
+        due: fmt_ms(c.due_at),
+        evidence,
+        dup_label,
+        identity_allowed: p.user.can_read_identity(),
+        identity: identity.map(|w| {
+            let f = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+            (f(w.name), f(w.phone), f(w.address), f(w.id_number))
+        }),
+        assignments,
+        forms,
+        targets: targets.into_iter().map(|(id, name)| (id, name, Some(id) == suggested_unit)).collect(),
+        dup_suggestion,
+        history,
+        flash,
+        error,
+        c,
+    };
+    let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(&page)?).into_response())
+}
+
+pub async fn case(State(st): State<AppState>, p: PageUser, ApiPath(id): ApiPath<i64>, Query(q): Query<CaseParams>) -> Result<Response, PageError> {
+    let flash = match q.done.as_deref() {
+        Some("intake") => Some("受理登记完成。请向来电群众读回上方的受理编号，并告知将依法为其保密。".to_owned()),
+        Some(d) => Action::parse(d).ok().map(|a| format!("已{}。", a.label())),
+        None => None,
+    };
+    case_page(&st, &p, id, None, flash, None).await
+}
+
+pub async fn case_identity(State(st): State<AppState>, p: PageUser, ApiPath(id): ApiPath<i64>, PageForm(f): PageForm<CsrfOnly>) -> Result<Response, PageError> {
+    p.check_csrf(&f.csrf)?;
+    let who = st.app.read_identity(&p.user, id).await?.unwrap_or_default();
+    case_page(&st, &p, id, Some(who), None, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ActFormData {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    action: String,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    expected_version: Option<String>,
+    #[serde(default)]
+    to_unit_id: Option<String>,
+    #[serde(default)]
+    finding: Option<String>,
+    #[serde(default)]
+    dup_of: Option<String>,
+}
+
+pub async fn case_act(State(st): State<AppState>, p: PageUser, ApiPath(id): ApiPath<i64>, PageForm(f): PageForm<ActFormData>) -> Result<Response, PageError> {
+    p.check_csrf(&f.csrf)?;
+    let num = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(|s| s.parse::<i64>().ok());
+    let input = ActInput {
+        action: f.action.clone(),
+        reason: f.reason.clone(),
+        expected_version: num(&f.expected_version),
+        to_unit_id: num(&f.to_unit_id),
+        co_unit_ids: Vec::new(),
+        finding: f.finding.clone(),
+        dup_of: f.dup_of.clone(),
+    };
+    match st.app.act(&p.user, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?done={}", f.action.trim())).into_response()),
+        Err(e) if e.code == "case_left_scope" => Ok(Redirect::to("/cases").into_response()),
+        Err(e) if matches!(e.kind, ducha_app::error::ErrorKind::BadRequest | ducha_app::error::ErrorKind::Conflict | ducha_app::error::ErrorKind::Rule | ducha_app::error::ErrorKind::Forbidden) => {
+            case_page(&st, &p, id, None, None, Some(e.message)).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+// ---- intake ----
+
+#[derive(Debug, Default, Deserialize)]
+pub struct IntakeForm {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    county_code: String,
+    #[serde(default)]
+    township_code: String,
+}
+
+#[derive(Template)]
+#[template(path = "intake.html")]
+struct IntakePage {
+    nav: Nav,
+    v: IntakeForm,
+    error: Option<String>,
+    field: String,
+    field_error: String,
+    county_options: Vec<(String, String, bool)>,
+}
+
+fn require_intake(u: &CurrentUser) -> Result<(), PageError> {
+    if matches!(u.role, Role::Operator | Role::Team) {
+        Ok(())
+    } else {
+        Err(PageError(AppError::forbidden("只有热线接线员和督察组可以受理举报")))
+    }
+}
+
+pub async fn intake_form(State(st): State<AppState>, p: PageUser) -> Result<Html<String>, PageError> {
+    require_intake(&p.user)?;
+    let counties = directory::regions_by_level(&st.app.store, "county").await?;
+    render(&IntakePage {
+        nav: Nav::of(&p, "intake"),
+        v: IntakeForm { channel: "phone".into(), ..IntakeForm::default() },
+        error: None,
+        field: String::new(),
+        field_error: String::new(),
+        county_options: options(counties.into_iter().map(|r| (r.code, r.short_name)), &None),
+    })
+}
+
+pub async fn intake_submit(State(st): State<AppState>, p: PageUser, PageForm(f): PageForm<IntakeForm>) -> Result<Response, PageError> {
+    p.check_csrf(&f.csrf)?;
+    require_intake(&p.user)?;
+    let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
+    let input = IntakeInput {
+        channel: f.channel.clone(),
+        text: f.text.clone(),
+        received_at: None,
+        complainant: ComplainantIdentity { name: opt(&f.name), phone: opt(&f.phone), address: opt(&f.address), id_number: opt(&f.id_number) },
+        county_code: opt(&f.county_code),
+        township_code: opt(&f.township_code),
+        village_code: None,
+        pollution_types: None,
+        sansan: None,
+    };
+    match st.app.intake(&p.user, &input).await {
+        Ok(v) => Ok(Redirect::to(&format!("/cases/{}?done=intake", v.id)).into_response()),
+        Err(e) if e.kind != ducha_app::error::ErrorKind::Internal => {
+            let counties = directory::regions_by_level(&st.app.store, "county").await?;
+            let page = IntakePage {
+                nav: Nav::of(&p, "intake"),
+                error: Some(e.message.clone()),
+                field: e.field.clone().unwrap_or_default(),
+                field_error: e.message.clone(),
+                county_options: options(counties.into_iter().map(|r| (r.code, r.short_name)), &Some(f.county_code.clone())),
+                v: f,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}

@@ -1,0 +1,387 @@
+//! The command tree. `Cli::command().debug_assert()` is checked in a test.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use ducha_app::{App, SystemClock};
+use ducha_store::{IdentityCipher, KeyMaterial, Store, StoreOptions, audit, crypto};
+
+use crate::config::Settings;
+
+#[derive(Debug, Parser)]
+#[command(name = "ducha", version, about = "督察 — 生态环境保护督察群众举报受理、交办、办理、验收与信息公开平台")]
+pub struct Cli {
+    /// Configuration file (TOML); `ducha.toml` in the working directory is read when present.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct DbArg {
+    /// Database URL: `sqlite://FILE` (default `sqlite://ducha.db`) or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "DUCHA_DB", value_name = "URL")]
+    pub db: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the platform.
+    Serve {
+        #[command(flatten)]
+        db: DbArg,
+        /// Listen address, e.g. 127.0.0.1:8080.
+        #[arg(long, value_name = "HOST:PORT")]
+        addr: Option<String>,
+    },
+    /// Run the platform on a fresh embedded database seeded with a realistic Puyang campaign.
+    Demo {
+        /// Listen address.
+        #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Where the demo database goes (recreated on every run).
+        #[arg(long, value_name = "FILE", default_value = "ducha-demo.db")]
+        file: PathBuf,
+        /// Seed the database and exit without serving.
+        #[arg(long)]
+        seed_only: bool,
+    },
+    /// Apply database migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Import reference data.
+    Import {
+        #[command(subcommand)]
+        cmd: ImportCmd,
+    },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// Key management.
+    Keys {
+        #[command(subcommand)]
+        cmd: KeysCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Create a user. The password is read from `DUCHA_NEW_PASSWORD` or from standard input.
+    Add {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        username: String,
+        /// Display name (姓名).
+        #[arg(long)]
+        name: String,
+        /// Unit code, e.g. `county-410928` (see `ducha user units`).
+        #[arg(long)]
+        unit: String,
+        /// operator | team | office | handler | opinion | provincial | admin
+        #[arg(long)]
+        role: String,
+    },
+    /// List unit codes.
+    Units {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Import NBS division codes from a directory in the NBS CSV layout.
+    Gazetteer {
+        /// Directory with provinces.csv, cities.csv, areas.csv, streets.csv and optionally villages*.csv.
+        dir: PathBuf,
+        /// Only this city's townships and villages (4 digits).
+        #[arg(long, default_value = "4109")]
+        city: String,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Walk the hash chain; exit non-zero naming the first broken record.
+    Verify {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCmd {
+    /// Print a new random SM4 key (32 hex digits).
+    Generate,
+}
+
+fn settings(cli_config: Option<&Path>, db: &DbArg) -> Result<Settings> {
+    let mut s = Settings::load(cli_config)?;
+    if let Some(url) = &db.db {
+        s.db = url.clone();
+    }
+    Ok(s)
+}
+
+async fn connect(s: &Settings) -> Result<Store> {
+    let store = Store::connect(
+        &s.db,
+        &StoreOptions { max_connections: s.max_connections, sqlite_synchronous: s.sqlite_synchronous.clone(), ..StoreOptions::default() },
+    )
+    .await
+    .with_context(|| format!("无法连接数据库 {}", redact_url(&s.db)))?;
+    store.migrate().await.context("数据库迁移失败")?;
+    Ok(store)
+}
+
+/// Hide a password in a database URL before printing it.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Find the SM4 key: explicit setting, else the key file; on a database without encrypted data a
+/// missing key file may be created (`create`).
+async fn key(s: &Settings, store: &Store, create: bool, now_ms: i64) -> Result<Option<IdentityCipher>> {
+    let olds: Vec<KeyMaterial> = s.sm4_old_keys.iter().map(|k| KeyMaterial::from_hex(k)).collect::<Result<_, _>>()?;
+    let current = match &s.sm4_key {
+        Some(k) if !k.trim().is_empty() => Some(KeyMaterial::from_hex(k)?),
+        _ => {
+            let file = s.default_key_file();
+            if file.exists() {
+                let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取密钥文件 {}", file.display()))?;
+                Some(KeyMaterial::from_hex(text.trim()).with_context(|| format!("密钥文件 {} 格式错误", file.display()))?)
+            } else {
+                None
+            }
+        }
+    };
+    let current = match current {
+        Some(k) => k,
+        None => {
+            // No key configured: fine only if the database holds no encrypted data yet.
+            crypto::check_keys(store, None, now_ms).await?;
+            if !create {
+                return Ok(None);
+            }
+            let file = s.default_key_file();
+            let k = KeyMaterial::generate();
+            write_secret(&file, &k.to_hex())?;
+            tracing::warn!(file = %file.display(), "新生成 SM4 密钥文件；请妥善备份，丢失后无法解密举报人信息");
+            k
+        }
+    };
+    let cipher = IdentityCipher::new(&current, &olds)?;
+    crypto::check_keys(store, Some(&cipher), now_ms).await?;
+    Ok(Some(cipher))
+}
+
+fn write_secret(path: &Path, content: &str) -> Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).with_context(|| format!("无法创建密钥文件 {}", path.display()))?;
+    f.write_all(content.as_bytes())?;
+    f.write_all(b"\n")?;
+    Ok(())
+}
+
+fn init_tracing(filter: &str) {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
+        .with_target(false)
+        .try_init();
+}
+
+async fn listen(addr: &str) -> Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr).await.with_context(|| format!("无法监听地址 {addr}"))
+}
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    let cfg_path = cli.config.as_deref();
+    match cli.command {
+        Command::Serve { db, addr } => {
+            let mut s = settings(cfg_path, &db)?;
+            if let Some(a) = addr {
+                s.addr = a;
+            }
+            init_tracing(&s.log);
+            let store = connect(&s).await?;
+            let now = chrono::Utc::now().timestamp_millis();
+            let cipher = key(&s, &store, true, now).await?;
+            let app = App::new(store, s.app.clone(), Arc::new(SystemClock), cipher);
+            app.bootstrap_directory(ducha_triage::Gazetteer::builtin()).await?;
+            let listener = listen(&s.addr).await?;
+            println!("ducha 已启动：http://{}", listener.local_addr()?);
+            ducha_web::serve(app, listener).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { addr, file, seed_only } => {
+            let s = Settings::load(cfg_path)?;
+            init_tracing(&s.log);
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let p = PathBuf::from(format!("{}{suffix}", file.display()));
+                if p.exists() {
+                    std::fs::remove_file(&p).with_context(|| format!("无法删除旧的演示数据库 {}", p.display()))?;
+                }
+            }
+            let url = format!("sqlite://{}", file.display());
+            let store = Store::connect(&url, &StoreOptions { sqlite_synchronous: "NORMAL".into(), ..StoreOptions::default() }).await?;
+            store.migrate().await?;
+            // The demo's key lives only in memory: the demo database is recreated on every run.
+            let cipher = IdentityCipher::new(&KeyMaterial::generate(), &[])?;
+            let now = chrono::Utc::now().timestamp_millis();
+            crypto::check_keys(&store, Some(&cipher), now).await?;
+            let app = App::new(store, s.app.clone(), Arc::new(SystemClock), Some(cipher));
+            println!("正在生成演示数据（濮阳市“三散”污染治理专项督察）……");
+            let report = app.seed_demo(ducha_triage::Gazetteer::builtin()).await?;
+            println!("{report}");
+            if seed_only {
+                return Ok(ExitCode::SUCCESS);
+            }
+            let listener = listen(&addr).await?;
+            println!("演示平台已启动：http://{}/  （公众专栏：http://{}/gongkai/）", listener.local_addr()?, listener.local_addr()?);
+            ducha_web::serve(app, listener).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { db } => {
+            let s = settings(cfg_path, &db)?;
+            connect(&s).await?;
+            println!("数据库迁移完成：{}", redact_url(&s.db));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { cmd: UserCmd::Add { db, username, name, unit, role } } => {
+            let s = settings(cfg_path, &db)?;
+            let store = connect(&s).await?;
+            #[allow(clippy::disallowed_methods)] // a secret is better read from the environment than argv
+            let from_env = std::env::var("DUCHA_NEW_PASSWORD");
+            let password = match from_env {
+                Ok(p) if !p.is_empty() => p,
+                _ => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line).context("无法读取密码")?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let app = App::new(store, s.app.clone(), Arc::new(SystemClock), None);
+            let id = app
+                .create_user(None, &ducha_app::auth::NewUserInput { username: username.clone(), display_name: name, password, unit_code: unit, role })
+                .await?;
+            println!("已创建用户 {username}（编号 {id}）");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { cmd: UserCmd::Units { db } } => {
+            let s = settings(cfg_path, &db)?;
+            let store = connect(&s).await?;
+            for u in ducha_store::directory::units(&store).await? {
+                println!("{}\t{}\t{}", u.code, u.level, u.name);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { cmd: ImportCmd::Gazetteer { dir, city, db } } => {
+            let s = settings(cfg_path, &db)?;
+            let store = connect(&s).await?;
+            let gaz = load_gazetteer(&dir, &city)?;
+            let app = App::new(store, s.app.clone(), Arc::new(SystemClock), None);
+            let n = app.import_regions(&gaz).await?;
+            println!("已导入区划 {n} 条（{}，城市 {city}）", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { cmd: AuditCmd::Verify { db } } => {
+            let s = settings(cfg_path, &db)?;
+            let store = connect(&s).await?;
+            let r = audit::verify(&store).await?;
+            match r.broken {
+                None => {
+                    println!("审计链完整：共 {} 条记录，逐条哈希校验通过（SM3）", r.checked);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(b) => {
+                    eprintln!("审计链校验失败：第 {} 条记录。{}", b.seq, b.reason);
+                    Ok(ExitCode::from(3))
+                }
+            }
+        }
+        Command::Keys { cmd: KeysCmd::Generate } => {
+            println!("{}", KeyMaterial::generate().to_hex());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Read an NBS-layout directory into a gazetteer (IO here; parsing is pure in ducha-triage).
+pub fn load_gazetteer(dir: &Path, city: &str) -> Result<ducha_triage::Gazetteer> {
+    if city.len() != 4 || !city.bytes().all(|b| b.is_ascii_digit()) {
+        bail!("--city 应为4位城市代码，如 4109");
+    }
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).with_context(|| format!("无法读取 {}", dir.join(name).display()));
+    let provinces = read("provinces.csv")?;
+    let cities = read("cities.csv")?;
+    let areas = read("areas.csv")?;
+    let streets = read("streets.csv")?;
+    let mut villages = None;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("无法读取目录 {}", dir.display()))? {
+        let p = entry?.path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("villages") && name.ends_with(".csv") {
+            villages = Some(std::fs::read_to_string(&p).with_context(|| format!("无法读取 {}", p.display()))?);
+        }
+    }
+    let zones = std::fs::read_to_string(dir.join("zones.toml")).ok();
+    let g = ducha_triage::Gazetteer::from_csv(ducha_triage::GazetteerCsv {
+        provinces: &provinces,
+        cities: &cities,
+        areas: &areas,
+        streets: &streets,
+        villages: villages.as_deref(),
+        zones: zones.as_deref().or(Some(ducha_triage::BUILTIN_ZONES)),
+        city: Some(city),
+    })?;
+    Ok(g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn url_passwords_are_hidden() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+    }
+}
