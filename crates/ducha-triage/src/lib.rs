@@ -1,1 +1,18 @@
+//! Pure text work on Chinese complaints (issue 3): where the source is ([`Router`]), what it is
+//! ([`classify`]), whether it was reported already ([`DupIndex`]), what must never be shown
+//! ([`redact`]) and the accept number ([`accept_no`]). [`Triage`] ties them together for one
+//! pinned `ducha triage` JSONL line.
+//!
+//! Architecture invariant: nothing in this crate does IO, reads the clock or the environment. Built-in
+//! data (gazetteer, zones, places) is compiled in with `include_str!`; other data is handed in as text.
 
+pub mod error;
+pub mod gazetteer;
+pub mod places;
+pub mod router;
+pub mod text;
+
+pub use error::TriageError;
+pub use gazetteer::{Division, Gazetteer, GazetteerCsv, Zone};
+pub use places::{Place, PlaceKind, Places};
+pub use router::{CountyOutcome, FieldConfidence, Router, Routing};
