@@ -12,7 +12,11 @@ use ducha_store::{IdentityCipher, KeyMaterial, Store, StoreOptions, audit, crypt
 use crate::config::Settings;
 
 #[derive(Debug, Parser)]
-#[command(name = "ducha", version, about = "督察 — 生态环境保护督察群众举报受理、交办、办理、验收与信息公开平台")]
+#[command(
+    name = "ducha",
+    version,
+    about = "督察 — 生态环境保护督察群众举报受理、交办、办理、验收与信息公开平台"
+)]
 pub struct Cli {
     /// Configuration file (TOML); `ducha.toml` in the working directory is read when present.
     #[arg(long, global = true, value_name = "FILE")]
@@ -142,7 +146,11 @@ fn settings(cli_config: Option<&Path>, db: &DbArg) -> Result<Settings> {
 async fn connect(s: &Settings) -> Result<Store> {
     let store = Store::connect(
         &s.db,
-        &StoreOptions { max_connections: s.max_connections, sqlite_synchronous: s.sqlite_synchronous.clone(), ..StoreOptions::default() },
+        &StoreOptions {
+            max_connections: s.max_connections,
+            sqlite_synchronous: s.sqlite_synchronous.clone(),
+            ..StoreOptions::default()
+        },
     )
     .await
     .with_context(|| format!("无法连接数据库 {}", redact_url(&s.db)))?;
@@ -167,14 +175,19 @@ fn redact_url(url: &str) -> String {
 /// Find the SM4 key: explicit setting, else the key file; on a database without encrypted data a
 /// missing key file may be created (`create`).
 async fn key(s: &Settings, store: &Store, create: bool, now_ms: i64) -> Result<Option<IdentityCipher>> {
-    let olds: Vec<KeyMaterial> = s.sm4_old_keys.iter().map(|k| KeyMaterial::from_hex(k)).collect::<Result<_, _>>()?;
+    let olds: Vec<KeyMaterial> =
+        s.sm4_old_keys.iter().map(|k| KeyMaterial::from_hex(k)).collect::<Result<_, _>>()?;
     let current = match &s.sm4_key {
         Some(k) if !k.trim().is_empty() => Some(KeyMaterial::from_hex(k)?),
         _ => {
             let file = s.default_key_file();
             if file.exists() {
-                let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取密钥文件 {}", file.display()))?;
-                Some(KeyMaterial::from_hex(text.trim()).with_context(|| format!("密钥文件 {} 格式错误", file.display()))?)
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("无法读取密钥文件 {}", file.display()))?;
+                Some(
+                    KeyMaterial::from_hex(text.trim())
+                        .with_context(|| format!("密钥文件 {} 格式错误", file.display()))?,
+                )
             } else {
                 None
             }
@@ -217,7 +230,10 @@ fn write_secret(path: &Path, content: &str) -> Result<()> {
 
 fn init_tracing(filter: &str) {
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(filter)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
         .with_target(false)
         .try_init();
 }
@@ -236,7 +252,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             init_tracing(&s.log);
             let store = connect(&s).await?;
-            let now = chrono::Utc::now().timestamp_millis();
+            let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
             let cipher = key(&s, &store, true, now).await?;
             let app = App::new(store, s.app.clone(), Arc::new(SystemClock), cipher);
             app.bootstrap_directory(ducha_triage::Gazetteer::builtin()).await?;
@@ -251,15 +267,20 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             for suffix in ["", "-wal", "-shm", "-journal"] {
                 let p = PathBuf::from(format!("{}{suffix}", file.display()));
                 if p.exists() {
-                    std::fs::remove_file(&p).with_context(|| format!("无法删除旧的演示数据库 {}", p.display()))?;
+                    std::fs::remove_file(&p)
+                        .with_context(|| format!("无法删除旧的演示数据库 {}", p.display()))?;
                 }
             }
             let url = format!("sqlite://{}", file.display());
-            let store = Store::connect(&url, &StoreOptions { sqlite_synchronous: "NORMAL".into(), ..StoreOptions::default() }).await?;
+            let store = Store::connect(
+                &url,
+                &StoreOptions { sqlite_synchronous: "NORMAL".into(), ..StoreOptions::default() },
+            )
+            .await?;
             store.migrate().await?;
             // The demo's key lives only in memory: the demo database is recreated on every run.
             let cipher = IdentityCipher::new(&KeyMaterial::generate(), &[])?;
-            let now = chrono::Utc::now().timestamp_millis();
+            let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
             crypto::check_keys(&store, Some(&cipher), now).await?;
             let app = App::new(store, s.app.clone(), Arc::new(SystemClock), Some(cipher));
             println!("正在生成演示数据（濮阳市“三散”污染治理专项督察）……");
@@ -269,7 +290,11 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let listener = listen(&addr).await?;
-            println!("演示平台已启动：http://{}/  （公众专栏：http://{}/gongkai/）", listener.local_addr()?, listener.local_addr()?);
+            println!(
+                "演示平台已启动：http://{}/  （公众专栏：http://{}/gongkai/）",
+                listener.local_addr()?,
+                listener.local_addr()?
+            );
             ducha_web::serve(app, listener).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -294,7 +319,16 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             };
             let app = App::new(store, s.app.clone(), Arc::new(SystemClock), None);
             let id = app
-                .create_user(None, &ducha_app::auth::NewUserInput { username: username.clone(), display_name: name, password, unit_code: unit, role })
+                .create_user(
+                    None,
+                    &ducha_app::auth::NewUserInput {
+                        username: username.clone(),
+                        display_name: name,
+                        password,
+                        unit_code: unit,
+                        role,
+                    },
+                )
                 .await?;
             println!("已创建用户 {username}（编号 {id}）");
             Ok(ExitCode::SUCCESS)
@@ -343,7 +377,10 @@ pub fn load_gazetteer(dir: &Path, city: &str) -> Result<ducha_triage::Gazetteer>
     if city.len() != 4 || !city.bytes().all(|b| b.is_ascii_digit()) {
         bail!("--city 应为4位城市代码，如 4109");
     }
-    let read = |name: &str| std::fs::read_to_string(dir.join(name)).with_context(|| format!("无法读取 {}", dir.join(name).display()));
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .with_context(|| format!("无法读取 {}", dir.join(name).display()))
+    };
     let provinces = read("provinces.csv")?;
     let cities = read("cities.csv")?;
     let areas = read("areas.csv")?;
@@ -353,7 +390,8 @@ pub fn load_gazetteer(dir: &Path, city: &str) -> Result<ducha_triage::Gazetteer>
         let p = entry?.path();
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with("villages") && name.ends_with(".csv") {
-            villages = Some(std::fs::read_to_string(&p).with_context(|| format!("无法读取 {}", p.display()))?);
+            villages =
+                Some(std::fs::read_to_string(&p).with_context(|| format!("无法读取 {}", p.display()))?);
         }
     }
     let zones = std::fs::read_to_string(dir.join("zones.toml")).ok();
@@ -363,7 +401,7 @@ pub fn load_gazetteer(dir: &Path, city: &str) -> Result<ducha_triage::Gazetteer>
         areas: &areas,
         streets: &streets,
         villages: villages.as_deref(),
-        zones: zones.as_deref().or(Some(ducha_triage::BUILTIN_ZONES)),
+        zones: zones.as_deref().or(Some(include_str!("../data/gazetteer/zones.toml"))),
         city: Some(city),
     })?;
     Ok(g)

@@ -47,7 +47,14 @@ impl CurrentUser {
         self.role.may_read_identity()
     }
 
-    pub fn audit(&self, at_ms: i64, action: &str, entity_type: &str, entity_id: impl ToString, detail: serde_json::Value) -> AuditEntry {
+    pub fn audit(
+        &self,
+        at_ms: i64,
+        action: &str,
+        entity_type: &str,
+        entity_id: impl ToString,
+        detail: serde_json::Value,
+    ) -> AuditEntry {
         AuditEntry {
             at_ms,
             actor_user_id: Some(self.id),
@@ -114,7 +121,9 @@ pub struct NewUserInput {
 
 impl App {
     async fn current_user_from_row(&self, u: UserRow) -> Result<CurrentUser> {
-        let unit = directory::unit(&self.store, u.unit_id).await?.ok_or_else(|| AppError::internal("user without unit"))?;
+        let unit = directory::unit(&self.store, u.unit_id)
+            .await?
+            .ok_or_else(|| AppError::internal("user without unit"))?;
         let role = Role::parse(&u.role)?;
         let level = UnitLevel::parse(&unit.level)?;
         Ok(CurrentUser { id: u.id, username: u.username, display_name: u.display_name, role, unit, level })
@@ -132,7 +141,8 @@ impl App {
         let username = username.trim();
         let Some(row) = directory::user_by_name(&self.store, username).await? else {
             // Spend the same effort as a real check so timing does not reveal which names exist.
-            let _ = verify_password("$argon2id$v=19$m=256,t=1,p=1$c29tZXNhbHQ$3sF0w1Fh0r0ZyM3JbXz3HA", password);
+            let _ =
+                verify_password("$argon2id$v=19$m=256,t=1,p=1$c29tZXNhbHQ$3sF0w1Fh0r0ZyM3JbXz3HA", password);
             return Err(wrong());
         };
         if row.active == 0 {
@@ -151,11 +161,18 @@ impl App {
         let mut tx = self.store.begin().await?;
         if !ok {
             let failures = row.failed_logins + 1;
-            let lock = (failures >= self.cfg.login_max_failures).then(|| now + self.cfg.lockout_minutes * 60_000);
+            let lock =
+                (failures >= self.cfg.login_max_failures).then(|| now + self.cfg.lockout_minutes * 60_000);
             directory::record_login(&mut tx, row.id, false, lock).await?;
             audit::append(
                 &mut tx,
-                &user.audit(now, "user.login_failed", "user", row.id, serde_json::json!({ "failures": failures, "locked": lock.is_some() })),
+                &user.audit(
+                    now,
+                    "user.login_failed",
+                    "user",
+                    row.id,
+                    serde_json::json!({ "failures": failures, "locked": lock.is_some() }),
+                ),
             )
             .await?;
             tx.commit().await?;
@@ -167,7 +184,13 @@ impl App {
         let expires_at = now + self.cfg.session_ttl_hours * 3_600_000;
         sessions::insert(
             &mut tx,
-            &SessionRow { token_hash: token_hash(&token), user_id: row.id, csrf_token: csrf.clone(), created_at: now, expires_at },
+            &SessionRow {
+                token_hash: token_hash(&token),
+                user_id: row.id,
+                csrf_token: csrf.clone(),
+                created_at: now,
+                expires_at,
+            },
         )
         .await?;
         audit::append(&mut tx, &user.audit(now, "user.login", "user", row.id, serde_json::json!({}))).await?;
@@ -177,7 +200,9 @@ impl App {
 
     /// The user and session behind a token, if it is live.
     pub async fn authenticate(&self, token: &str) -> Result<(CurrentUser, SessionRow)> {
-        let s = sessions::get(&self.store, &token_hash(token), self.now_ms()).await?.ok_or_else(AppError::unauthenticated)?;
+        let s = sessions::get(&self.store, &token_hash(token), self.now_ms())
+            .await?
+            .ok_or_else(AppError::unauthenticated)?;
         let row = directory::user(&self.store, s.user_id).await?.ok_or_else(AppError::unauthenticated)?;
         if row.active == 0 {
             return Err(AppError::unauthenticated());
@@ -200,7 +225,10 @@ impl App {
             return Err(AppError::forbidden("只有系统管理员可以创建用户"));
         }
         let username = input.username.trim();
-        if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+        if username.is_empty()
+            || username.len() > 64
+            || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
             return Err(AppError::invalid("username", "用户名只能由字母、数字和 . _ - 组成，最长64位"));
         }
         if input.display_name.trim().is_empty() {
@@ -216,7 +244,14 @@ impl App {
         let mut tx = self.store.begin().await?;
         let id = directory::insert_user(
             &mut tx,
-            &NewUser { username: username.into(), display_name: input.display_name.trim().into(), password_hash: hash, unit_id: unit.id, role: role.code().into(), created_at: now },
+            &NewUser {
+                username: username.into(),
+                display_name: input.display_name.trim().into(),
+                password_hash: hash,
+                unit_id: unit.id,
+                role: role.code().into(),
+                created_at: now,
+            },
         )
         .await?;
         let (actor_id, actor_unit, actor_name) = match by {

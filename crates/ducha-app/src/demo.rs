@@ -16,6 +16,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::auth::{CurrentUser, NewUserInput};
+use crate::clock::Clock;
 use crate::directory::{unit_code_city, unit_code_county, unit_code_dept, unit_code_town};
 use crate::intake::IntakeInput;
 use crate::workflow::ActInput;
@@ -49,7 +50,12 @@ fn demo_users() -> Vec<(&'static str, &'static str, String, &'static str)> {
         ("wenliu", "文留镇经办人", unit_code_town("410928102"), "handler"),
         ("yuecun", "岳村镇经办人", unit_code_town("410902101"), "handler"),
         ("chengguan-qf", "清丰县城关镇经办人", unit_code_town("410922100"), "handler"),
-        ("py-sthj", "濮阳县生态环境分局经办人", unit_code_dept(ducha_domain::unit::DepartmentKind::Ecology, "410928"), "handler"),
+        (
+            "py-sthj",
+            "濮阳县生态环境分局经办人",
+            unit_code_dept(ducha_domain::unit::DepartmentKind::Ecology, "410928"),
+            "handler",
+        ),
     ]
 }
 
@@ -67,7 +73,10 @@ impl Sim {
     /// The next moment inside working hours (08:30–19:30 Beijing time), never at night.
     fn office_hours(&self, t: DateTime<Utc>) -> DateTime<Utc> {
         let local = to_cst(t);
-        let (start, end) = (NaiveTime::from_hms_opt(8, 30, 0).unwrap_or_default(), NaiveTime::from_hms_opt(19, 30, 0).unwrap_or_default());
+        let (start, end) = (
+            NaiveTime::from_hms_opt(8, 30, 0).unwrap_or_default(),
+            NaiveTime::from_hms_opt(19, 30, 0).unwrap_or_default(),
+        );
         let time = local.time();
         let date = local.date_naive();
         if time < start {
@@ -98,7 +107,16 @@ fn parse_items() -> Vec<(String, String, ComplainantIdentity)> {
             let channel = v.get("channel").and_then(|c| c.as_str()).unwrap_or("phone").to_owned();
             let c = v.get("complainant");
             let f = |k: &str| c.and_then(|c| c.get(k)).and_then(|x| x.as_str()).map(str::to_owned);
-            Some((text, channel, ComplainantIdentity { name: f("name"), phone: f("phone"), address: f("address"), id_number: f("id_number") }))
+            Some((
+                text,
+                channel,
+                ComplainantIdentity {
+                    name: f("name"),
+                    phone: f("phone"),
+                    address: f("address"),
+                    id_number: f("id_number"),
+                },
+            ))
         })
         .collect()
 }
@@ -114,8 +132,12 @@ impl App {
         let sim_app = App { clock: clock.clone(), ..self.clone() };
         sim_app.bootstrap_directory(g).await?;
 
-        let team = directory::unit_by_code(&self.store, "team").await?.ok_or_else(|| AppError::internal("no team unit"))?;
-        let city = directory::unit_by_code(&self.store, &unit_code_city("4109")).await?.ok_or_else(|| AppError::internal("no city unit"))?;
+        let team = directory::unit_by_code(&self.store, "team")
+            .await?
+            .ok_or_else(|| AppError::internal("no team unit"))?;
+        let city = directory::unit_by_code(&self.store, &unit_code_city("4109"))
+            .await?
+            .ok_or_else(|| AppError::internal("no city unit"))?;
         let regions: Vec<String> = g.counties().map(|c| c.code).collect();
         let mut tx = self.store.begin().await?;
         directory::insert_campaign(
@@ -141,16 +163,61 @@ impl App {
         .await?;
         tx.commit().await?;
 
-        let mut users: BTreeMap<&str, CurrentUser> = BTreeMap::new();
+        let mut users: BTreeMap<String, CurrentUser> = BTreeMap::new();
         let mut logins = String::new();
         for (username, name, unit, role) in demo_users() {
             let id = sim_app
-                .create_user(None, &NewUserInput { username: username.into(), display_name: name.into(), password: DEMO_PASSWORD.into(), unit_code: unit.clone(), role: role.into() })
+                .create_user(
+                    None,
+                    &NewUserInput {
+                        username: username.into(),
+                        display_name: name.into(),
+                        password: DEMO_PASSWORD.into(),
+                        unit_code: unit.clone(),
+                        role: role.into(),
+                    },
+                )
                 .await?;
             let u = sim_app.load_user(id).await?;
             let _ = writeln!(logins, "  {username:<14} {:<10} {}", u.role.label(), u.unit.name);
-            users.insert(username, u);
+            users.insert(username.to_owned(), u);
         }
+
+        // Every other township and department gets a handler account (one shared hash: demo only).
+        let shared = crate::auth::hash_password(&self.cfg, DEMO_PASSWORD)?;
+        let mut tx = self.store.begin().await?;
+        let mut extra = 0;
+        for u in directory::units(&self.store).await? {
+            if !matches!(u.level.as_str(), "township" | "department")
+                || users.values().any(|x| x.unit.id == u.id)
+            {
+                continue;
+            }
+            directory::insert_user(
+                &mut tx,
+                &directory::NewUser {
+                    username: format!("h-{}", u.code),
+                    display_name: format!("{}经办人", u.name),
+                    password_hash: shared.clone(),
+                    unit_id: u.id,
+                    role: "handler".into(),
+                    created_at: clock.now().timestamp_millis(),
+                },
+            )
+            .await?;
+            extra += 1;
+        }
+        tx.commit().await?;
+        for row in directory::users(&self.store).await? {
+            if row.username.starts_with("h-") {
+                let u = sim_app.load_user(row.id).await?;
+                users.insert(row.username, u);
+            }
+        }
+        let _ = writeln!(
+            logins,
+            "  以及其余 {extra} 个乡镇（街道）和部门的经办人账号 h-<单位代码>，如 h-town-410928100（濮阳县城关镇）、h-dept-ecology-410902（华龙区生态环境分局）"
+        );
 
         // Spread the complaints over the answering days (08:00–20:00) up to now.
         let mut sim = Sim { rng: StdRng::seed_from_u64(20191125), now: real_now };
@@ -161,7 +228,10 @@ impl App {
             .enumerate()
             .map(|(i, (text, channel, complainant))| {
                 let day = (i as i64 * days) / 330;
-                let base = from_cst((start_day + Duration::days(day.min(days - 1))).and_time(NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default()));
+                let base = from_cst(
+                    (start_day + Duration::days(day.min(days - 1)))
+                        .and_time(NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default()),
+                );
                 let received = base + Duration::minutes(sim.rng.random_range(0..720));
                 Item { text, channel, complainant, received }
             })
@@ -174,7 +244,12 @@ impl App {
         let mut ids = Vec::new();
         for it in &items {
             clock.set(it.received);
-            let input = IntakeInput { channel: it.channel.clone(), text: it.text.clone(), complainant: it.complainant.clone(), ..IntakeInput::default() };
+            let input = IntakeInput {
+                channel: it.channel.clone(),
+                text: it.text.clone(),
+                complainant: it.complainant.clone(),
+                ..IntakeInput::default()
+            };
             match sim_app.intake_as(Some(&op), &input).await {
                 Ok(id) => ids.push((id, it.received)),
                 Err(e) => tracing::warn!(error = %e.message, "demo complaint skipped"),
@@ -184,7 +259,12 @@ impl App {
         for &(id, received) in &ids {
             // Next morning the team assigns the day's batch.
             let local = to_cst(received).date_naive();
-            let assign_at = from_cst(local.succ_opt().unwrap_or(local).and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()));
+            let assign_at = from_cst(
+                local
+                    .succ_opt()
+                    .unwrap_or(local)
+                    .and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()),
+            );
             events.push((assign_at + Duration::minutes(sim.rng.random_range(0..40)), id, 0));
         }
         events.sort();
@@ -210,7 +290,12 @@ impl App {
             }
         }
 
-        let stats = cases::stage_counts(&self.store, ducha_store::cases::Scope::All, directory::current_campaign(&self.store).await?.map(|c| c.id).unwrap_or(0)).await?;
+        let stats = cases::stage_counts(
+            &self.store,
+            ducha_store::cases::Scope::All,
+            directory::current_campaign(&self.store).await?.map(|c| c.id).unwrap_or(0),
+        )
+        .await?;
         let mut out = String::new();
         let _ = writeln!(out, "演示数据已生成：{} 件群众举报，{processed} 步办理操作。", ids.len());
         let _ = write!(out, "各状态案件数：");
@@ -229,16 +314,28 @@ impl App {
         &self,
         sim_app: &App,
         sim: &mut Sim,
-        users: &BTreeMap<&str, CurrentUser>,
+        users: &BTreeMap<String, CurrentUser>,
         team: &CurrentUser,
         city: &CurrentUser,
         case: &ducha_store::cases::CaseRow,
         stage: Stage,
     ) -> Result<Option<Duration>> {
         let act = |action: Action| ActInput { action: action.code().into(), ..ActInput::default() };
-        let county_user = |unit_id: Option<i64>| users.values().find(|u| Some(u.unit.id) == unit_id && u.role == ducha_domain::role::Role::Office).cloned();
-        let handler_user = |unit_id: Option<i64>| users.values().find(|u| Some(u.unit.id) == unit_id && u.role == ducha_domain::role::Role::Handler).cloned();
-        let run = |user: CurrentUser, input: ActInput| async move { sim_app.act(&user, case.id, &input).await.map(|_| ()) };
+        let county_user = |unit_id: Option<i64>| {
+            users
+                .values()
+                .find(|u| Some(u.unit.id) == unit_id && u.role == ducha_domain::role::Role::Office)
+                .cloned()
+        };
+        let handler_user = |unit_id: Option<i64>| {
+            users
+                .values()
+                .find(|u| Some(u.unit.id) == unit_id && u.role == ducha_domain::role::Role::Handler)
+                .cloned()
+        };
+        let run = |user: CurrentUser, input: ActInput| async move {
+            sim_app.act(&user, case.id, &input).await.map(|_| ())
+        };
         match stage {
             Stage::Received => {
                 if case.dup_of.is_some() {
@@ -279,7 +376,12 @@ impl App {
                 }
                 if target.is_none() {
                     let county_code = cu.unit.region_code.clone().unwrap_or_default();
-                    target = directory::unit_by_code(&self.store, &unit_code_dept(ducha_domain::unit::DepartmentKind::Ecology, &county_code)).await?.map(|u| u.id);
+                    target = directory::unit_by_code(
+                        &self.store,
+                        &unit_code_dept(ducha_domain::unit::DepartmentKind::Ecology, &county_code),
+                    )
+                    .await?
+                    .map(|u| u.id);
                 }
                 let mut i = act(Action::Dispatch);
                 i.to_unit_id = target;
@@ -306,7 +408,13 @@ impl App {
                     }
                     (Stage::Investigating, Some(h), _) => {
                         let roll: f64 = sim.rng.random();
-                        let finding = if roll < 0.68 { "属实" } else if roll < 0.88 { "部分属实" } else { "不属实" };
+                        let finding = if roll < 0.68 {
+                            "属实"
+                        } else if roll < 0.88 {
+                            "部分属实"
+                        } else {
+                            "不属实"
+                        };
                         let mut i = act(Action::RecordFinding);
                         i.finding = Some(finding.into());
                         run(h, i).await?;
@@ -333,7 +441,8 @@ impl App {
                             Ok(Some(sim.hours(24.0, 72.0)))
                         } else {
                             let partly = case.finding.as_deref() != Some("不属实") && roll < 0.25;
-                            run(c, act(if partly { Action::VerifyPartly } else { Action::VerifyClosed })).await?;
+                            run(c, act(if partly { Action::VerifyPartly } else { Action::VerifyClosed }))
+                                .await?;
                             Ok(None)
                         }
                     }

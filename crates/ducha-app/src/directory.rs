@@ -37,19 +37,49 @@ fn region_rows(g: &Gazetteer) -> Vec<RegionRow> {
         if let Some(c) = g.get(city) {
             let prov = city[..2].to_owned();
             if let Some(p) = g.get(&prov) {
-                rows.push(RegionRow { code: p.code, name: p.name.clone(), short_name: p.common, level: "province".into(), parent_code: None });
+                rows.push(RegionRow {
+                    code: p.code,
+                    name: p.name.clone(),
+                    short_name: p.common,
+                    level: "province".into(),
+                    parent_code: None,
+                });
             }
-            rows.push(RegionRow { code: c.code, name: c.name, short_name: c.common, level: "city".into(), parent_code: Some(prov) });
+            rows.push(RegionRow {
+                code: c.code,
+                name: c.name,
+                short_name: c.common,
+                level: "city".into(),
+                parent_code: Some(prov),
+            });
         }
     }
     for c in g.counties() {
-        rows.push(RegionRow { code: c.code, name: c.name, short_name: c.common, level: "county".into(), parent_code: Some(c.parent) });
+        rows.push(RegionRow {
+            code: c.code,
+            name: c.name,
+            short_name: c.common,
+            level: "county".into(),
+            parent_code: Some(c.parent),
+        });
     }
     for t in g.townships() {
-        rows.push(RegionRow { code: t.code.clone(), name: t.name.clone(), short_name: t.common.clone(), level: "township".into(), parent_code: Some(t.parent.clone()) });
+        rows.push(RegionRow {
+            code: t.code.clone(),
+            name: t.name.clone(),
+            short_name: t.common.clone(),
+            level: "township".into(),
+            parent_code: Some(t.parent.clone()),
+        });
     }
     for v in g.villages() {
-        rows.push(RegionRow { code: v.code.clone(), name: v.name.clone(), short_name: v.common.clone(), level: "village".into(), parent_code: Some(v.parent.clone()) });
+        rows.push(RegionRow {
+            code: v.code.clone(),
+            name: v.name.clone(),
+            short_name: v.common.clone(),
+            level: "village".into(),
+            parent_code: Some(v.parent.clone()),
+        });
     }
     rows
 }
@@ -88,7 +118,12 @@ impl App {
             self.import_regions(g).await?;
         }
         let mut tx = self.store.begin().await?;
-        let unit = |code: String, name: String, level: UnitLevel, parent: Option<i64>, region: Option<String>, dept: Option<DepartmentKind>| NewUnit {
+        let unit = |code: String,
+                    name: String,
+                    level: UnitLevel,
+                    parent: Option<i64>,
+                    region: Option<String>,
+                    dept: Option<DepartmentKind>| NewUnit {
             code,
             name,
             level: level.code().into(),
@@ -98,31 +133,67 @@ impl App {
             contact_email: None,
             contact_webhook: None,
         };
-        let team = directory::insert_unit(&mut tx, &unit("team".into(), "省“三散”污染治理专项督察组".into(), UnitLevel::Team, None, None, None)).await?;
+        let team = directory::insert_unit(
+            &mut tx,
+            &unit("team".into(), "省“三散”污染治理专项督察组".into(), UnitLevel::Team, None, None, None),
+        )
+        .await?;
         let mut created = 1;
         for city in g.local_cities() {
             let city_name = g.get(city).map(|c| c.common).unwrap_or_else(|| city.clone());
             let city_id = directory::insert_unit(
                 &mut tx,
-                &unit(unit_code_city(city), format!("{city_name}污染防治攻坚战领导小组办公室"), UnitLevel::City, Some(team), Some(city.clone()), None),
+                &unit(
+                    unit_code_city(city),
+                    format!("{city_name}污染防治攻坚战领导小组办公室"),
+                    UnitLevel::City,
+                    Some(team),
+                    Some(city.clone()),
+                    None,
+                ),
             )
             .await?;
             created += 1;
             for county in g.counties().filter(|c| c.parent == *city) {
                 let county_id = directory::insert_unit(
                     &mut tx,
-                    &unit(unit_code_county(&county.code), format!("{}污染防治攻坚办", county.common), UnitLevel::County, Some(city_id), Some(county.code.clone()), None),
+                    &unit(
+                        unit_code_county(&county.code),
+                        format!("{}污染防治攻坚办", county.common),
+                        UnitLevel::County,
+                        Some(city_id),
+                        Some(county.code.clone()),
+                        None,
+                    ),
                 )
                 .await?;
                 created += 1;
                 for t in g.townships().filter(|t| t.parent == county.code) {
-                    directory::insert_unit(&mut tx, &unit(unit_code_town(&t.code), t.common.clone(), UnitLevel::Township, Some(county_id), Some(t.code.clone()), None)).await?;
+                    directory::insert_unit(
+                        &mut tx,
+                        &unit(
+                            unit_code_town(&t.code),
+                            t.common.clone(),
+                            UnitLevel::Township,
+                            Some(county_id),
+                            Some(t.code.clone()),
+                            None,
+                        ),
+                    )
+                    .await?;
                     created += 1;
                 }
                 for kind in DEFAULT_DEPARTMENTS {
                     directory::insert_unit(
                         &mut tx,
-                        &unit(unit_code_dept(kind, &county.code), format!("{}{}", county.common, kind.bureau_name()), UnitLevel::Department, Some(county_id), Some(county.code.clone()), Some(kind)),
+                        &unit(
+                            unit_code_dept(kind, &county.code),
+                            format!("{}{}", county.common, kind.bureau_name()),
+                            UnitLevel::Department,
+                            Some(county_id),
+                            Some(county.code.clone()),
+                            Some(kind),
+                        ),
                     )
                     .await?;
                     created += 1;

@@ -44,7 +44,14 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(kind: ErrorKind, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { kind, code: code.into(), message: message.into(), field: None, details: Vec::new(), internal: None }
+        Self {
+            kind,
+            code: code.into(),
+            message: message.into(),
+            field: None,
+            details: Vec::new(),
+            internal: None,
+        }
     }
 
     pub fn bad_request(code: &str, message: impl Into<String>) -> Self {
@@ -76,7 +83,10 @@ impl AppError {
     }
 
     pub fn internal(detail: impl Into<String>) -> Self {
-        Self { internal: Some(detail.into()), ..Self::new(ErrorKind::Internal, "internal", "服务器内部错误，请稍后重试") }
+        Self {
+            internal: Some(detail.into()),
+            ..Self::new(ErrorKind::Internal, "internal", "服务器内部错误，请稍后重试")
+        }
     }
 
     pub fn case_not_found() -> Self {
@@ -92,7 +102,14 @@ impl From<DomainError> for AppError {
             "illegal_transition" => ErrorKind::Conflict,
             _ => ErrorKind::Rule,
         };
-        Self { kind, code: e.code.to_owned(), message: e.message, field: e.field, details: e.details, internal: None }
+        Self {
+            kind,
+            code: e.code.to_owned(),
+            message: e.message,
+            field: e.field,
+            details: e.details,
+            internal: None,
+        }
     }
 }
 
@@ -101,7 +118,9 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(what) => AppError::not_found("not_found", format!("未找到{what}")),
             StoreError::Conflict { code, message } => AppError::conflict(code, message),
-            StoreError::Key(m) => AppError { internal: Some(m.clone()), ..AppError::new(ErrorKind::Internal, "key_error", m) },
+            StoreError::Key(m) => {
+                AppError { internal: Some(m.clone()), ..AppError::new(ErrorKind::Internal, "key_error", m) }
+            }
             other => AppError::internal(other.to_string()),
         }
     }

@@ -34,7 +34,10 @@ impl Channel {
             "phone" | "D" | "电话" => Ok(Channel::Phone),
             "letter" | "X" | "来信" => Ok(Channel::Letter),
             "web" | "W" | "网络" => Ok(Channel::Web),
-            other => Err(AppError::invalid("channel", format!("未知的举报渠道“{other}”（应为 phone、letter 或 web）"))),
+            other => Err(AppError::invalid(
+                "channel",
+                format!("未知的举报渠道“{other}”（应为 phone、letter 或 web）"),
+            )),
         }
     }
 
@@ -120,7 +123,10 @@ impl App {
             id_number: blank_to_none(&input.complainant.id_number),
         };
         if !who.is_empty() && self.cipher.is_none() {
-            return Err(AppError::conflict("no_key", "未配置 SM4 加密密钥，不能保存举报人信息；请联系管理员配置 DUCHA_SM4_KEY"));
+            return Err(AppError::conflict(
+                "no_key",
+                "未配置 SM4 加密密钥，不能保存举报人信息；请联系管理员配置 DUCHA_SM4_KEY",
+            ));
         }
         let campaign = self.campaign().await?;
         let now = self.clock.now();
@@ -133,7 +139,11 @@ impl App {
         let county_code = blank_to_none(&input.county_code).or(analysis.county_code.clone());
         let township_code = blank_to_none(&input.township_code).or(analysis.township_code.clone());
         let village_code = blank_to_none(&input.village_code).or(analysis.village_code.clone());
-        for (field, code) in [("county_code", &county_code), ("township_code", &township_code), ("village_code", &village_code)] {
+        for (field, code) in [
+            ("county_code", &county_code),
+            ("township_code", &township_code),
+            ("village_code", &village_code),
+        ] {
             if let Some(c) = code
                 && c != "OUTSIDE"
                 && directory::region(&self.store, c).await?.is_none()
@@ -170,7 +180,14 @@ impl App {
         if serial > 9999 {
             return Err(AppError::conflict("accept_no_exhausted", "当日受理编号已用完（9999件）"));
         }
-        let accept_no = format!("{}{}{}{}{:04}", channel.letter(), campaign.round_no, campaign.province_letters, day, serial);
+        let accept_no = format!(
+            "{}{}{}{}{:04}",
+            channel.letter(),
+            campaign.round_no,
+            campaign.province_letters,
+            day,
+            serial
+        );
         let now_ms = now.timestamp_millis();
         let id = cases::insert_case(
             &mut tx,

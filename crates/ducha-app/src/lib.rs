@@ -33,11 +33,12 @@ pub struct App {
     pub cfg: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub cipher: Option<IdentityCipher>,
+    pub triage: std::sync::Arc<triage::TriageEngine>,
 }
 
 impl App {
     pub fn new(store: Store, cfg: Config, clock: Arc<dyn Clock>, cipher: Option<IdentityCipher>) -> Self {
-        Self { store, cfg: Arc::new(cfg), clock, cipher }
+        Self { store, cfg: Arc::new(cfg), clock, cipher, triage: triage::TriageEngine::builtin() }
     }
 
     pub fn now_ms(&self) -> i64 {

@@ -143,9 +143,9 @@ impl App {
 
     /// The campaign in force, or a clear error if none was set up.
     pub async fn campaign(&self) -> Result<CampaignRow> {
-        directory::current_campaign(&self.store)
-            .await?
-            .ok_or_else(|| AppError::not_found("no_campaign", "尚未建立督察任务，请先运行 ducha demo 或导入督察配置"))
+        directory::current_campaign(&self.store).await?.ok_or_else(|| {
+            AppError::not_found("no_campaign", "尚未建立督察任务，请先运行 ducha demo 或导入督察配置")
+        })
     }
 
     /// A case the user may see, or `case_not_found` (the same answer whether it does not exist or is
@@ -157,7 +157,13 @@ impl App {
         cases::get(&self.store, id).await?.ok_or_else(AppError::case_not_found)
     }
 
-    pub async fn list_cases(&self, user: &CurrentUser, mut f: CaseFilter, page: i64, per_page: i64) -> Result<CasePage> {
+    pub async fn list_cases(
+        &self,
+        user: &CurrentUser,
+        mut f: CaseFilter,
+        page: i64,
+        per_page: i64,
+    ) -> Result<CasePage> {
         let per_page = per_page.clamp(1, 200);
         let page = page.max(1);
         f.limit = per_page;
@@ -183,7 +189,8 @@ impl App {
         let case = self.view(user, c).await?;
         let mut assignments = Vec::new();
         for a in cases::assignments(&self.store, id).await? {
-            let unit_name = directory::unit(&self.store, a.unit_id).await?.map(|u| u.name).unwrap_or_default();
+            let unit_name =
+                directory::unit(&self.store, a.unit_id).await?.map(|u| u.name).unwrap_or_default();
             assignments.push(AssignmentView { row: a, unit_name });
         }
         let history = self.case_history_rows(user, id).await?;
@@ -197,8 +204,16 @@ impl App {
             // Identity reads are themselves confidential: only identity-reading roles see who looked.
             .filter(|r| r.action != "identity.read" || user.can_read_identity())
             .map(|r| {
-                let detail: serde_json::Value = serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null);
-                HistoryEntry { seq: r.seq, at: r.at, label: history_label(&r.action, &detail), actor: r.actor_name, action: r.action, detail }
+                let detail: serde_json::Value =
+                    serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null);
+                HistoryEntry {
+                    seq: r.seq,
+                    at: r.at,
+                    label: history_label(&r.action, &detail),
+                    actor: r.actor_name,
+                    action: r.action,
+                    detail,
+                }
             })
             .collect())
     }
@@ -212,15 +227,26 @@ impl App {
     /// data is returned.
     pub async fn read_identity(&self, user: &CurrentUser, id: i64) -> Result<Option<ComplainantIdentity>> {
         if !user.can_read_identity() {
-            return Err(AppError::forbidden("您的角色无权查看举报人信息（仅热线接线员和督察组可查看，且每次查看均留痕）"));
+            return Err(AppError::forbidden(
+                "您的角色无权查看举报人信息（仅热线接线员和督察组可查看，且每次查看均留痕）",
+            ));
         }
         let c = self.visible_case(user, id).await?;
         let Some(cipher) = &self.cipher else {
             return Err(AppError::conflict("no_key", "未配置 SM4 密钥，无法解密举报人信息"));
         };
         let mut tx = self.store.begin().await?;
-        ducha_store::audit::append(&mut tx, &user.audit(self.now_ms(), "identity.read", "case", c.id, serde_json::json!({ "accept_no": c.accept_no })))
-            .await?;
+        ducha_store::audit::append(
+            &mut tx,
+            &user.audit(
+                self.now_ms(),
+                "identity.read",
+                "case",
+                c.id,
+                serde_json::json!({ "accept_no": c.accept_no }),
+            ),
+        )
+        .await?;
         tx.commit().await?;
         Ok(cases::identity(&self.store, cipher, id).await?)
     }

@@ -5,11 +5,11 @@
 
 use ducha_domain::unit::UnitLevel;
 use ducha_domain::workflow::{self, Action, Stage};
+use ducha_store::Tx;
 use ducha_store::audit;
 use ducha_store::cases::{self, CasePatch, CaseRow, NewAssignment};
 use ducha_store::directory::{self, CampaignRow};
 use ducha_store::outbox::{self, NewMessage};
-use ducha_store::Tx;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -60,7 +60,14 @@ fn notice(case: &CaseRow, unit_id: i64, subject: String, body: String, now: i64)
 
 impl App {
     /// Whether `user`'s unit is the one holding `case` for `action`.
-    fn holds(&self, user: &CurrentUser, case: &CaseRow, stage: Stage, campaign: &CampaignRow, action: Action) -> bool {
+    fn holds(
+        &self,
+        user: &CurrentUser,
+        case: &CaseRow,
+        stage: Stage,
+        campaign: &CampaignRow,
+        action: Action,
+    ) -> bool {
         let unit = user.unit.id;
         match (action, user.level) {
             (Action::Reopen, UnitLevel::Team) => unit == campaign.team_unit_id,
@@ -105,8 +112,10 @@ impl App {
             ));
         }
 
-        let mut patch = CasePatch { stage: (next != stage).then(|| next.code().to_owned()), ..CasePatch::default() };
-        let mut detail = serde_json::json!({ "action": action.code(), "from": stage.code(), "to": next.code() });
+        let mut patch =
+            CasePatch { stage: (next != stage).then(|| next.code().to_owned()), ..CasePatch::default() };
+        let mut detail =
+            serde_json::json!({ "action": action.code(), "from": stage.code(), "to": next.code() });
         if let Some(r) = reason {
             detail["reason"] = r.into();
         }
@@ -134,14 +143,26 @@ impl App {
                 .await?;
                 detail["batch_id"] = batch.into();
                 detail["assignment_id"] = id.into();
-                notices.push(notice(&case, campaign.city_unit_id, format!("新交办案件 {}", case.accept_no), "督察组交办群众举报件，请及时签收转办。".into(), now));
+                notices.push(notice(
+                    &case,
+                    campaign.city_unit_id,
+                    format!("新交办案件 {}", case.accept_no),
+                    "督察组交办群众举报件，请及时签收转办。".into(),
+                    now,
+                ));
             }
             Action::Dispatch => {
                 let to = input.to_unit_id.ok_or_else(|| AppError::invalid("to_unit_id", "请选择转办单位"))?;
-                let target = directory::unit_in_tx(&mut tx, to).await?.ok_or_else(|| AppError::invalid("to_unit_id", "转办单位不存在"))?;
+                let target = directory::unit_in_tx(&mut tx, to)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("to_unit_id", "转办单位不存在"))?;
                 let allowed = user.level.dispatches_to().unwrap_or(&[]);
-                if target.parent_id != Some(user.unit.id) || !allowed.iter().any(|l| l.code() == target.level) {
-                    return Err(AppError::invalid("to_unit_id", format!("“{}”不是{}的下级承办单位，不能转办", target.name, user.unit.name)));
+                if target.parent_id != Some(user.unit.id) || !allowed.iter().any(|l| l.code() == target.level)
+                {
+                    return Err(AppError::invalid(
+                        "to_unit_id",
+                        format!("“{}”不是{}的下级承办单位，不能转办", target.name, user.unit.name),
+                    ));
                 }
                 let active = cases::active_assignments_tx(&mut tx, case_id).await?;
                 let parent = active.iter().rev().find(|a| a.unit_id == user.unit.id).map(|a| a.id);
@@ -162,16 +183,28 @@ impl App {
                     },
                 )
                 .await?;
-                notices.push(notice(&case, target.id, format!("转办案件 {}", case.accept_no), format!("{}转办群众举报件，请及时签收办理。", user.unit.name), now));
+                notices.push(notice(
+                    &case,
+                    target.id,
+                    format!("转办案件 {}", case.accept_no),
+                    format!("{}转办群众举报件，请及时签收办理。", user.unit.name),
+                    now,
+                ));
                 if level == UnitLevel::County {
                     patch.county_unit_id = Some(Some(target.id));
                 } else {
                     patch.handler_unit_id = Some(Some(target.id));
                     let mut co = Vec::new();
                     for &cid in input.co_unit_ids.iter().filter(|&&c| c != target.id) {
-                        let cu = directory::unit_in_tx(&mut tx, cid).await?.ok_or_else(|| AppError::invalid("co_unit_ids", "协办单位不存在"))?;
-                        if cu.parent_id != Some(user.unit.id) || !allowed.iter().any(|l| l.code() == cu.level) {
-                            return Err(AppError::invalid("co_unit_ids", format!("“{}”不是{}的下级单位，不能协办", cu.name, user.unit.name)));
+                        let cu = directory::unit_in_tx(&mut tx, cid)
+                            .await?
+                            .ok_or_else(|| AppError::invalid("co_unit_ids", "协办单位不存在"))?;
+                        if cu.parent_id != Some(user.unit.id) || !allowed.iter().any(|l| l.code() == cu.level)
+                        {
+                            return Err(AppError::invalid(
+                                "co_unit_ids",
+                                format!("“{}”不是{}的下级单位，不能协办", cu.name, user.unit.name),
+                            ));
                         }
                         cases::insert_assignment(
                             &mut tx,
@@ -189,7 +222,13 @@ impl App {
                             },
                         )
                         .await?;
-                        notices.push(notice(&case, cu.id, format!("协办案件 {}", case.accept_no), format!("{}请你单位协助办理。", user.unit.name), now));
+                        notices.push(notice(
+                            &case,
+                            cu.id,
+                            format!("协办案件 {}", case.accept_no),
+                            format!("{}请你单位协助办理。", user.unit.name),
+                            now,
+                        ));
                         co.push(cu.id);
                     }
                     detail["co_unit_ids"] = serde_json::json!(co);
@@ -220,11 +259,18 @@ impl App {
                     }
                 };
                 for a in active.iter().filter(|a| {
-                    a.unit_id == user.unit.id || (user.level.is_handling() && a.level != "county" && a.level != "city")
+                    a.unit_id == user.unit.id
+                        || (user.level.is_handling() && a.level != "county" && a.level != "city")
                 }) {
                     cases::return_assignment(&mut tx, a.id, now, reason.unwrap_or_default()).await?;
                 }
-                notices.push(notice(&case, back_to, format!("案件被退回 {}", case.accept_no), format!("{}退回：{}", user.unit.name, reason.unwrap_or_default()), now));
+                notices.push(notice(
+                    &case,
+                    back_to,
+                    format!("案件被退回 {}", case.accept_no),
+                    format!("{}退回：{}", user.unit.name, reason.unwrap_or_default()),
+                    now,
+                ));
             }
             Action::RecordFinding => {
                 let f = input.finding.as_deref().map(str::trim).unwrap_or("");
@@ -236,12 +282,22 @@ impl App {
             }
             Action::StartRectification => {
                 if case.finding.as_deref() == Some("不属实") {
-                    return Err(AppError::new(ErrorKind::Rule, "no_rectification_needed", "调查结论为不属实，无需整改，可直接报送办理结果"));
+                    return Err(AppError::new(
+                        ErrorKind::Rule,
+                        "no_rectification_needed",
+                        "调查结论为不属实，无需整改，可直接报送办理结果",
+                    ));
                 }
             }
             Action::SubmitReport => {
                 if let Some(county) = case.county_unit_id {
-                    notices.push(notice(&case, county, format!("待验收 {}", case.accept_no), format!("{}已报送办理结果，请验收。", user.unit.name), now));
+                    notices.push(notice(
+                        &case,
+                        county,
+                        format!("待验收 {}", case.accept_no),
+                        format!("{}已报送办理结果，请验收。", user.unit.name),
+                        now,
+                    ));
                 }
             }
             Action::VerifyClosed => {
@@ -251,7 +307,13 @@ impl App {
             }
             Action::RejectVerification | Action::Reopen => {
                 if let Some(h) = case.handler_unit_id {
-                    notices.push(notice(&case, h, format!("{} {}", action.label(), case.accept_no), reason.unwrap_or_default().to_owned(), now));
+                    notices.push(notice(
+                        &case,
+                        h,
+                        format!("{} {}", action.label(), case.accept_no),
+                        reason.unwrap_or_default().to_owned(),
+                        now,
+                    ));
                 }
             }
             Action::MarkDuplicate => {
@@ -263,7 +325,11 @@ impl App {
             }
             Action::VerifyPartly | Action::StartInvestigation => {}
             Action::RequestExtension | Action::DecideExtension => {
-                return Err(AppError::new(ErrorKind::Rule, "use_extension_form", "延期申请和审批请使用延期办理功能"));
+                return Err(AppError::new(
+                    ErrorKind::Rule,
+                    "use_extension_form",
+                    "延期申请和审批请使用延期办理功能",
+                ));
             }
         }
 
@@ -273,23 +339,31 @@ impl App {
             outbox::enqueue(&mut tx, n).await?;
         }
         tx.commit().await?;
-        self.case_view(user, case_id).await.or_else(|e| {
+        self.case_view(user, case_id).await.map_err(|e| {
             // A handler who just returned a case no longer sees it; answer with what they did.
             if e.kind == ErrorKind::NotFound {
-                Err(AppError::new(ErrorKind::NotFound, "case_left_scope", format!("已{}，该案件已离开您的办理范围", action.label())))
+                AppError::new(
+                    ErrorKind::NotFound,
+                    "case_left_scope",
+                    format!("已{}，该案件已离开您的办理范围", action.label()),
+                )
             } else {
-                Err(e)
+                e
             }
         })
     }
 
     async fn resolve_primary(&self, tx: &mut Tx, case: &CaseRow, key: Option<&str>) -> Result<CaseRow> {
-        let key = key.map(str::trim).filter(|k| !k.is_empty()).ok_or_else(|| AppError::invalid("dup_of", "请填写原案件的受理编号"))?;
+        let key = key
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| AppError::invalid("dup_of", "请填写原案件的受理编号"))?;
         let found = match key.parse::<i64>() {
             Ok(id) => cases::get(&self.store, id).await?,
             Err(_) => cases::get_by_accept_no(&self.store, key).await?,
         };
-        let mut primary = found.ok_or_else(|| AppError::invalid("dup_of", format!("未找到受理编号为“{key}”的案件")))?;
+        let mut primary =
+            found.ok_or_else(|| AppError::invalid("dup_of", format!("未找到受理编号为“{key}”的案件")))?;
         // Point at the first report, never at another duplicate.
         if let Some(root) = primary.dup_of
             && let Some(p) = cases::get_for_update(tx, root).await?
@@ -303,8 +377,17 @@ impl App {
     }
 
     /// The batch for the answering day of `received_at`, created on first use.
-    pub(crate) async fn ensure_batch(&self, tx: &mut Tx, campaign: &CampaignRow, received_at: i64, user: &CurrentUser, now: i64) -> Result<i64> {
-        let day = ducha_domain::time::to_cst(ducha_domain::time::from_millis(received_at)).format("%Y-%m-%d").to_string();
+    pub(crate) async fn ensure_batch(
+        &self,
+        tx: &mut Tx,
+        campaign: &CampaignRow,
+        received_at: i64,
+        user: &CurrentUser,
+        now: i64,
+    ) -> Result<i64> {
+        let day = ducha_domain::time::to_cst(ducha_domain::time::from_millis(received_at))
+            .format("%Y-%m-%d")
+            .to_string();
         if let Some(id) = ducha_store::batches::find(tx, campaign.id, &day).await? {
             return Ok(id);
         }

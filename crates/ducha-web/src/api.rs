@@ -126,7 +126,9 @@ impl CaseQuery {
     pub fn filter(&self) -> CaseFilter {
         let s = |v: &Option<String>| v.as_deref().map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned);
         CaseFilter {
-            stages: s(&self.stage).map(|v| v.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect()).unwrap_or_default(),
+            stages: s(&self.stage)
+                .map(|v| v.split(',').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()).collect())
+                .unwrap_or_default(),
             county_code: s(&self.county_code),
             township_code: s(&self.township_code),
             batch_id: self.batch_id,
@@ -146,15 +148,29 @@ pub struct RegionQuery {
 
 #[utoipa::path(post, path = "/api/v1/session", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn login(State(st): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> Result<Json<LoginResponse>, ApiError> {
+pub async fn login(
+    State(st): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
     let out = st.app.login(&req.username, &req.password).await?;
-    Ok(Json(LoginResponse { token: out.token, csrf_token: out.csrf, expires_at: out.expires_at, user: MeView::from(&out.user) }))
+    Ok(Json(LoginResponse {
+        token: out.token,
+        csrf_token: out.csrf,
+        expires_at: out.expires_at,
+        user: MeView::from(&out.user),
+    }))
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
-pub async fn logout(State(st): State<AppState>, headers: axum::http::HeaderMap, ApiUser(_u): ApiUser) -> Result<StatusCode, ApiError> {
-    if let Some(t) = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
+pub async fn logout(
+    State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
+    ApiUser(_u): ApiUser,
+) -> Result<StatusCode, ApiError> {
+    if let Some(t) =
+        headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+    {
         st.app.logout(t.trim()).await?;
     }
     Ok(StatusCode::NO_CONTENT)
@@ -168,7 +184,10 @@ pub async fn me(ApiUser(u): ApiUser) -> Json<MeView> {
 
 #[utoipa::path(get, path = "/api/v1/campaign", tag = "directory", security(("bearer" = [])),
     responses((status = 200, body = CampaignView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn campaign(State(st): State<AppState>, ApiUser(_u): ApiUser) -> Result<Json<CampaignView>, ApiError> {
+pub async fn campaign(
+    State(st): State<AppState>,
+    ApiUser(_u): ApiUser,
+) -> Result<Json<CampaignView>, ApiError> {
     let c = st.app.campaign().await?;
     Ok(Json(CampaignView {
         id: c.id,
@@ -186,13 +205,21 @@ pub async fn campaign(State(st): State<AppState>, ApiUser(_u): ApiUser) -> Resul
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), params(CaseQuery),
     responses((status = 200, body = CasePage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn list_cases(State(st): State<AppState>, ApiUser(u): ApiUser, ApiQuery(q): ApiQuery<CaseQuery>) -> Result<Json<CasePage>, ApiError> {
+pub async fn list_cases(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiQuery(q): ApiQuery<CaseQuery>,
+) -> Result<Json<CasePage>, ApiError> {
     Ok(Json(st.app.list_cases(&u, q.filter(), q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), request_body = IntakeInput,
     responses((status = 201, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn create_case(State(st): State<AppState>, ApiUser(u): ApiUser, ApiJson(input): ApiJson<IntakeInput>) -> Result<impl IntoResponse, ApiError> {
+pub async fn create_case(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiJson(input): ApiJson<IntakeInput>,
+) -> Result<impl IntoResponse, ApiError> {
     let v = st.app.intake(&u, &input).await?;
     metrics::counter!("ducha_intake_total", "channel" => v.channel.clone()).increment(1);
     Ok((StatusCode::CREATED, Json(v)))
@@ -200,13 +227,22 @@ pub async fn create_case(State(st): State<AppState>, ApiUser(u): ApiUser, ApiJso
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
     responses((status = 200, body = CaseDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_case(State(st): State<AppState>, ApiUser(u): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<CaseDetail>, ApiError> {
+pub async fn get_case(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<CaseDetail>, ApiError> {
     Ok(Json(st.app.case_detail(&u, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")), request_body = ActInput,
     responses((status = 200, body = CaseView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn act(State(st): State<AppState>, ApiUser(u): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(input): ApiJson<ActInput>) -> Result<Json<CaseView>, ApiError> {
+pub async fn act(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ActInput>,
+) -> Result<Json<CaseView>, ApiError> {
     let v = st.app.act(&u, id, &input).await?;
     metrics::counter!("ducha_transitions_total", "action" => input.action.trim().to_owned()).increment(1);
     Ok(Json(v))
@@ -214,41 +250,74 @@ pub async fn act(State(st): State<AppState>, ApiUser(u): ApiUser, ApiPath(id): A
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/history", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
     responses((status = 200, body = Vec<HistoryEntry>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn history(State(st): State<AppState>, ApiUser(u): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+pub async fn history(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
     Ok(Json(st.app.case_history(&u, id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/identity", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
     description = "The complainant's identity. Only intake operators and the team may read it; every read is written to the audit trail.",
     responses((status = 200, body = IdentityView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn identity(State(st): State<AppState>, ApiUser(u): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<IdentityView>, ApiError> {
+pub async fn identity(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<IdentityView>, ApiError> {
     let who = st.app.read_identity(&u, id).await?.unwrap_or_default();
-    Ok(Json(IdentityView { name: who.name, phone: who.phone, address: who.address, id_number: who.id_number }))
+    Ok(Json(IdentityView {
+        name: who.name,
+        phone: who.phone,
+        address: who.address,
+        id_number: who.id_number,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/units", tag = "directory", security(("bearer" = [])),
     responses((status = 200, body = Vec<UnitView>), (status = 401, body = ErrorBody)))]
-pub async fn units(State(st): State<AppState>, ApiUser(_u): ApiUser) -> Result<Json<Vec<UnitView>>, ApiError> {
+pub async fn units(
+    State(st): State<AppState>,
+    ApiUser(_u): ApiUser,
+) -> Result<Json<Vec<UnitView>>, ApiError> {
     Ok(Json(
         st.app
             .units()
             .await?
             .into_iter()
-            .map(|u| UnitView { id: u.id, code: u.code, name: u.name, level: u.level, parent_id: u.parent_id, region_code: u.region_code })
+            .map(|u| UnitView {
+                id: u.id,
+                code: u.code,
+                name: u.name,
+                level: u.level,
+                parent_id: u.parent_id,
+                region_code: u.region_code,
+            })
             .collect(),
     ))
 }
 
 #[utoipa::path(get, path = "/api/v1/regions", tag = "directory", security(("bearer" = [])), params(RegionQuery),
     responses((status = 200, body = Vec<RegionView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-pub async fn regions(State(st): State<AppState>, ApiUser(_u): ApiUser, ApiQuery(q): ApiQuery<RegionQuery>) -> Result<Json<Vec<RegionView>>, ApiError> {
+pub async fn regions(
+    State(st): State<AppState>,
+    ApiUser(_u): ApiUser,
+    ApiQuery(q): ApiQuery<RegionQuery>,
+) -> Result<Json<Vec<RegionView>>, ApiError> {
     let rows = match q.parent.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => directory::regions_under(&st.app.store, p).await?,
         None => directory::regions_by_level(&st.app.store, "county").await?,
     };
     Ok(Json(
         rows.into_iter()
-            .map(|r| RegionView { code: r.code, name: r.name, short_name: r.short_name, level: r.level, parent_code: r.parent_code })
+            .map(|r| RegionView {
+                code: r.code,
+                name: r.name,
+                short_name: r.short_name,
+                level: r.level,
+                parent_code: r.parent_code,
+            })
             .collect(),
     ))
 }
@@ -259,7 +328,10 @@ impl utoipa::Modify for SecurityAddon {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 

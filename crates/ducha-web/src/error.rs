@@ -61,7 +61,9 @@ impl IntoResponse for ApiError {
         let e = self.0;
         log_internal(&e);
         let status = status_of(e.kind);
-        let body = ErrorBody { error: ErrorDetail { code: e.code, message: e.message, field: e.field, details: e.details } };
+        let body = ErrorBody {
+            error: ErrorDetail { code: e.code, message: e.message, field: e.field, details: e.details },
+        };
         let mut resp = (status, axum::Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
@@ -94,6 +96,10 @@ impl IntoResponse for PageError {
 
 /// Whether a path answers in JSON.
 pub fn wants_json(path: &str, headers: &HeaderMap) -> bool {
-    path.starts_with("/api") || path.starts_with("/open311")
-        || headers.get("accept").and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
+    path.starts_with("/api")
+        || path.starts_with("/open311")
+        || headers
+            .get("accept")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
 }

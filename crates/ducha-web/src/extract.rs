@@ -32,9 +32,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 pub fn json_rejection(rej: &JsonRejection) -> AppError {
     match rej {
-        JsonRejection::MissingJsonContentType(_) => {
-            AppError::bad_request("unsupported_media_type", "请求体应为 JSON（Content-Type: application/json）")
-        }
+        JsonRejection::MissingJsonContentType(_) => AppError::bad_request(
+            "unsupported_media_type",
+            "请求体应为 JSON（Content-Type: application/json）",
+        ),
         JsonRejection::JsonSyntaxError(e) => {
             let mut err = AppError::bad_request("malformed_json", "请求体不是合法的 JSON");
             err.details = vec![e.body_text()];
@@ -109,12 +110,16 @@ impl FromRequestParts<AppState> for ApiUser {
             return Ok(ApiUser(user));
         }
         let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or_else(AppError::unauthenticated)?;
+        let token =
+            jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or_else(AppError::unauthenticated)?;
         let (user, session) = state.app.authenticate(&token).await?;
         if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
             if !constant_eq(sent, &session.csrf_token) {
-                return Err(ApiError(AppError::forbidden_code("csrf_failed", "请求缺少有效的防伪令牌（X-CSRF-Token）")));
+                return Err(ApiError(AppError::forbidden_code(
+                    "csrf_failed",
+                    "请求缺少有效的防伪令牌（X-CSRF-Token）",
+                )));
             }
         }
         Ok(ApiUser(user))
@@ -132,7 +137,8 @@ impl FromRequestParts<AppState> for PageUser {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or_else(AppError::unauthenticated)?;
+        let token =
+            jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or_else(AppError::unauthenticated)?;
         let (user, session) = state.app.authenticate(&token).await?;
         Ok(PageUser { user, session })
     }
@@ -144,7 +150,10 @@ impl PageUser {
         if constant_eq(sent, &self.session.csrf_token) {
             Ok(())
         } else {
-            Err(PageError(AppError::forbidden_code("csrf_failed", "表单已过期或来源不明，请刷新页面后重新提交")))
+            Err(PageError(AppError::forbidden_code(
+                "csrf_failed",
+                "表单已过期或来源不明，请刷新页面后重新提交",
+            )))
         }
     }
 }

@@ -57,15 +57,23 @@ pub fn random_token() -> String {
 const CSS: &str = include_str!("../static/app.css");
 
 async fn css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        CSS,
+    )
 }
 
 async fn healthz(State(st): State<AppState>) -> Response {
     match st.app.store.ping().await {
-        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok", "db": st.app.store.backend().name() }))).into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({ "status": "ok", "db": st.app.store.backend().name() })),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" }))).into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" })))
+                .into_response()
         }
     }
 }
@@ -76,7 +84,11 @@ async fn prometheus(State(st): State<AppState>) -> impl IntoResponse {
 
 async fn not_found(req: Request) -> Response {
     let e = AppError::not_found("route_not_found", "您访问的页面或接口不存在");
-    if wants_json(req.uri().path(), req.headers()) { ApiError(e).into_response() } else { PageError(e).into_response() }
+    if wants_json(req.uri().path(), req.headers()) {
+        ApiError(e).into_response()
+    } else {
+        PageError(e).into_response()
+    }
 }
 
 /// Method-not-allowed and other framework-level answers get our error shape too.
@@ -84,7 +96,11 @@ async fn shape_errors(req: Request, next: Next) -> Response {
     let json = wants_json(req.uri().path(), req.headers());
     let resp = next.run(req).await;
     if resp.status() == StatusCode::METHOD_NOT_ALLOWED && resp.headers().get(header::CONTENT_TYPE).is_none() {
-        let e = AppError::new(ducha_app::error::ErrorKind::BadRequest, "method_not_allowed", "该地址不支持此请求方法");
+        let e = AppError::new(
+            ducha_app::error::ErrorKind::BadRequest,
+            "method_not_allowed",
+            "该地址不支持此请求方法",
+        );
         let mut r = if json { ApiError(e).into_response() } else { PageError(e).into_response() };
         *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
         return r;
@@ -94,12 +110,17 @@ async fn shape_errors(req: Request, next: Next) -> Response {
 
 async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
     let method = req.method().to_string();
     let resp = next.run(req).await;
     let status = resp.status().as_u16().to_string();
     metrics::counter!("ducha_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
-    metrics::histogram!("ducha_http_request_seconds", "method" => method, "route" => route).record(start.elapsed().as_secs_f64());
+    metrics::histogram!("ducha_http_request_seconds", "method" => method, "route" => route)
+        .record(start.elapsed().as_secs_f64());
     resp
 }
 
@@ -159,7 +180,10 @@ pub fn router(app: App) -> Router {
         .layer(TraceLayer::new_for_http())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .with_state(state)
 }
 

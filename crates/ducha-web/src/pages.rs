@@ -88,7 +88,8 @@ pub fn error_page(status: StatusCode, e: &AppError) -> Html<String> {
         429 => "请求过于频繁",
         _ => "系统错误",
     };
-    let details: Vec<String> = if e.kind == ducha_app::error::ErrorKind::Internal { Vec::new() } else { e.details.clone() };
+    let details: Vec<String> =
+        if e.kind == ducha_app::error::ErrorKind::Internal { Vec::new() } else { e.details.clone() };
     let page = ErrorPage { title, message: &e.message, code: &e.code, details: &details };
     Html(page.render().unwrap_or_else(|_| format!("{title}：{}", e.code)))
 }
@@ -104,7 +105,12 @@ struct LoginPage {
 }
 
 fn login_csrf_cookie(value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((LOGIN_CSRF_COOKIE, value)).path("/login").http_only(true).same_site(SameSite::Strict).secure(secure).build()
+    Cookie::build((LOGIN_CSRF_COOKIE, value))
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .build()
 }
 
 pub async fn login_form(State(st): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
@@ -123,7 +129,11 @@ pub struct LoginForm {
     password: String,
 }
 
-pub async fn login_submit(State(st): State<AppState>, jar: CookieJar, PageForm(f): PageForm<LoginForm>) -> Result<Response, PageError> {
+pub async fn login_submit(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    PageForm(f): PageForm<LoginForm>,
+) -> Result<Response, PageError> {
     let expected = jar.get(LOGIN_CSRF_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
     let secure = st.app.cfg.cookie_secure;
     let again = |msg: String, jar: CookieJar, username: String| -> Result<Response, PageError> {
@@ -136,8 +146,17 @@ pub async fn login_submit(State(st): State<AppState>, jar: CookieJar, PageForm(f
     }
     match st.app.login(&f.username, &f.password).await {
         Ok(out) => {
-            let c = Cookie::build((SESSION_COOKIE, out.token)).path("/").http_only(true).same_site(SameSite::Lax).secure(secure).build();
-            Ok((jar.add(c).remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login").build()), Redirect::to("/")).into_response())
+            let c = Cookie::build((SESSION_COOKIE, out.token))
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(secure)
+                .build();
+            Ok((
+                jar.add(c).remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login").build()),
+                Redirect::to("/"),
+            )
+                .into_response())
         }
         Err(e) if e.kind == ducha_app::error::ErrorKind::Internal => Err(PageError(e)),
         Err(e) => again(e.message, jar, f.username),
@@ -150,7 +169,12 @@ pub struct CsrfOnly {
     csrf: String,
 }
 
-pub async fn logout(State(st): State<AppState>, jar: CookieJar, p: PageUser, PageForm(f): PageForm<CsrfOnly>) -> Result<Response, PageError> {
+pub async fn logout(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    p: PageUser,
+    PageForm(f): PageForm<CsrfOnly>,
+) -> Result<Response, PageError> {
     p.check_csrf(&f.csrf)?;
     if let Some(c) = jar.get(SESSION_COOKIE) {
         st.app.logout(c.value()).await?;
@@ -210,7 +234,8 @@ pub async fn home(State(st): State<AppState>, p: PageUser) -> Result<Html<String
         .collect();
     inbox.reverse();
     inbox.truncate(20);
-    let campaign = campaign.map(|c| format!("{}：{}，进驻时间 {} 至 {}。", c.name, c.team_name, c.start_date, c.end_date));
+    let campaign = campaign
+        .map(|c| format!("{}：{}，进驻时间 {} 至 {}。", c.name, c.team_name, c.start_date, c.end_date));
     render(&HomePage { nav: Nav::of(&p, "home"), campaign, stats, inbox })
 }
 
@@ -259,7 +284,10 @@ pub struct CasesParams {
 }
 
 /// `<option>` triples (value, label, selected).
-fn options(it: impl Iterator<Item = (String, String)>, selected: &Option<String>) -> Vec<(String, String, bool)> {
+fn options(
+    it: impl Iterator<Item = (String, String)>,
+    selected: &Option<String>,
+) -> Vec<(String, String, bool)> {
     it.map(|(v, l)| {
         let sel = selected.as_deref() == Some(v.as_str());
         (v, l, sel)
@@ -275,7 +303,11 @@ fn excerpt(s: &str, n: usize) -> String {
     out
 }
 
-pub async fn cases(State(st): State<AppState>, p: PageUser, Query(params): Query<CasesParams>) -> Result<Html<String>, PageError> {
+pub async fn cases(
+    State(st): State<AppState>,
+    p: PageUser,
+    Query(params): Query<CasesParams>,
+) -> Result<Html<String>, PageError> {
     let batch_id = match params.batch_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(b) => Some(b.parse::<i64>().map_err(|_| AppError::invalid("batch_id", "批次号应为数字"))?),
         None => None,
@@ -295,7 +327,13 @@ pub async fn cases(State(st): State<AppState>, p: PageUser, Query(params): Query
     let pages = ((res.total + res.per_page - 1) / res.per_page).max(1);
     let link = |pg: i64| {
         let mut qs: Vec<(&str, String)> = Vec::new();
-        for (k, v) in [("stage", &params.stage), ("county_code", &params.county_code), ("type", &params.pollution_type), ("batch_id", &params.batch_id), ("q", &params.q)] {
+        for (k, v) in [
+            ("stage", &params.stage),
+            ("county_code", &params.county_code),
+            ("type", &params.pollution_type),
+            ("batch_id", &params.batch_id),
+            ("q", &params.q),
+        ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 qs.push((k, v.to_owned()));
             }
@@ -325,10 +363,18 @@ pub async fn cases(State(st): State<AppState>, p: PageUser, Query(params): Query
         nav: Nav::of(&p, "cases"),
         total: res.total,
         rows,
-        stage_options: options(Stage::ALL.iter().map(|s| (s.code().to_owned(), s.label().to_owned())), &params.stage),
+        stage_options: options(
+            Stage::ALL.iter().map(|s| (s.code().to_owned(), s.label().to_owned())),
+            &params.stage,
+        ),
         county_options: options(counties.into_iter().map(|r| (r.code, r.short_name)), &params.county_code),
-        type_options: options(ducha_app::triage::POLLUTION_TYPES.iter().map(|t| ((*t).to_owned(), (*t).to_owned())), &params.pollution_type),
-        has_filter: [&params.stage, &params.county_code, &params.pollution_type, &params.batch_id, &params.q].iter().any(|v| v.as_deref().is_some_and(|x| !x.is_empty())),
+        type_options: options(
+            ducha_app::triage::POLLUTION_TYPES.iter().map(|t| ((*t).to_owned(), (*t).to_owned())),
+            &params.pollution_type,
+        ),
+        has_filter: [&params.stage, &params.county_code, &params.pollution_type, &params.batch_id, &params.q]
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|x| !x.is_empty())),
         f_batch: s(&params.batch_id),
         f_q: s(&params.q),
         page,
@@ -394,10 +440,18 @@ pub struct CaseParams {
     done: Option<String>,
 }
 
-async fn case_page(st: &AppState, p: &PageUser, id: i64, identity: Option<ComplainantIdentity>, flash: Option<String>, error: Option<String>) -> Result<Response, PageError> {
+async fn case_page(
+    st: &AppState,
+    p: &PageUser,
+    id: i64,
+    identity: Option<ComplainantIdentity>,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
     let d = st.app.case_detail(&p.user, id).await?;
     let c = d.case;
-    let targets: Vec<(i64, String)> = st.app.dispatch_targets(&p.user).await?.into_iter().map(|u| (u.id, u.name)).collect();
+    let targets: Vec<(i64, String)> =
+        st.app.dispatch_targets(&p.user).await?.into_iter().map(|u| (u.id, u.name)).collect();
     // Suggest the unit whose region matches the case's routing.
     let suggested_unit = {
         let mut s = None;
@@ -427,14 +481,23 @@ async fn case_page(st: &AppState, p: &PageUser, id: i64, identity: Option<Compla
         })
         .collect();
     let dup_label = match c.dup_of {
-        Some(pid) => ducha_store::cases::get(&st.app.store, pid).await?.map(|pc| format!("疑似与 {} 为同一问题（系统判断）", pc.accept_no)),
+        Some(pid) => ducha_store::cases::get(&st.app.store, pid)
+            .await?
+            .map(|pc| format!("疑似与 {} 为同一问题（系统判断）", pc.accept_no)),
         None => None,
     };
     let dup_suggestion = match c.dup_of {
-        Some(pid) => ducha_store::cases::get(&st.app.store, pid).await?.map(|pc| pc.accept_no).unwrap_or_default(),
+        Some(pid) => {
+            ducha_store::cases::get(&st.app.store, pid).await?.map(|pc| pc.accept_no).unwrap_or_default()
+        }
         None => String::new(),
     };
-    let evidence = c.triage.get("evidence").and_then(|e| e.as_array()).map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join("、")).unwrap_or_default();
+    let evidence = c
+        .triage
+        .get("evidence")
+        .and_then(|e| e.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join("、"))
+        .unwrap_or_default();
     let assignments = d
         .assignments
         .iter()
@@ -459,12 +522,17 @@ async fn case_page(st: &AppState, p: &PageUser, id: i64, identity: Option<Compla
             at: fmt_ms(Some(h.at)),
             actor: h.actor.clone(),
             label: h.label.clone(),
-            note: [h.detail.get("to_unit"), h.detail.get("finding"), h.detail.get("reason"), h.detail.get("dup_of_accept_no")]
-                .into_iter()
-                .flatten()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join("；"),
+            note: [
+                h.detail.get("to_unit"),
+                h.detail.get("finding"),
+                h.detail.get("reason"),
+                h.detail.get("dup_of_accept_no"),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect::<Vec<_>>()
+            .join("；"),
         })
         .collect();
     let page = CasePageT {
@@ -498,16 +566,28 @@ async fn case_page(st: &AppState, p: &PageUser, id: i64, identity: Option<Compla
     Ok((status, render(&page)?).into_response())
 }
 
-pub async fn case(State(st): State<AppState>, p: PageUser, ApiPath(id): ApiPath<i64>, Query(q): Query<CaseParams>) -> Result<Response, PageError> {
+pub async fn case(
+    State(st): State<AppState>,
+    p: PageUser,
+    ApiPath(id): ApiPath<i64>,
+    Query(q): Query<CaseParams>,
+) -> Result<Response, PageError> {
     let flash = match q.done.as_deref() {
-        Some("intake") => Some("受理登记完成。请向来电群众读回上方的受理编号，并告知将依法为其保密。".to_owned()),
+        Some("intake") => {
+            Some("受理登记完成。请向来电群众读回上方的受理编号，并告知将依法为其保密。".to_owned())
+        }
         Some(d) => Action::parse(d).ok().map(|a| format!("已{}。", a.label())),
         None => None,
     };
     case_page(&st, &p, id, None, flash, None).await
 }
 
-pub async fn case_identity(State(st): State<AppState>, p: PageUser, ApiPath(id): ApiPath<i64>, PageForm(f): PageForm<CsrfOnly>) -> Result<Response, PageError> {
+pub async fn case_identity(
+    State(st): State<AppState>,
+    p: PageUser,
+    ApiPath(id): ApiPath<i64>,
+    PageForm(f): PageForm<CsrfOnly>,
+) -> Result<Response, PageError> {
     p.check_csrf(&f.csrf)?;
     let who = st.app.read_identity(&p.user, id).await?.unwrap_or_default();
     case_page(&st, &p, id, Some(who), None, None).await
@@ -530,9 +610,16 @@ pub struct ActFormData {
     dup_of: Option<String>,
 }
 
-pub async fn case_act(State(st): State<AppState>, p: PageUser, ApiPath(id): ApiPath<i64>, PageForm(f): PageForm<ActFormData>) -> Result<Response, PageError> {
+pub async fn case_act(
+    State(st): State<AppState>,
+    p: PageUser,
+    ApiPath(id): ApiPath<i64>,
+    PageForm(f): PageForm<ActFormData>,
+) -> Result<Response, PageError> {
     p.check_csrf(&f.csrf)?;
-    let num = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(|s| s.parse::<i64>().ok());
+    let num = |v: &Option<String>| {
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty()).and_then(|s| s.parse::<i64>().ok())
+    };
     let input = ActInput {
         action: f.action.clone(),
         reason: f.reason.clone(),
@@ -545,7 +632,15 @@ pub async fn case_act(State(st): State<AppState>, p: PageUser, ApiPath(id): ApiP
     match st.app.act(&p.user, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?done={}", f.action.trim())).into_response()),
         Err(e) if e.code == "case_left_scope" => Ok(Redirect::to("/cases").into_response()),
-        Err(e) if matches!(e.kind, ducha_app::error::ErrorKind::BadRequest | ducha_app::error::ErrorKind::Conflict | ducha_app::error::ErrorKind::Rule | ducha_app::error::ErrorKind::Forbidden) => {
+        Err(e)
+            if matches!(
+                e.kind,
+                ducha_app::error::ErrorKind::BadRequest
+                    | ducha_app::error::ErrorKind::Conflict
+                    | ducha_app::error::ErrorKind::Rule
+                    | ducha_app::error::ErrorKind::Forbidden
+            ) =>
+        {
             case_page(&st, &p, id, None, None, Some(e.message)).await
         }
         Err(e) => Err(PageError(e)),
@@ -608,7 +703,11 @@ pub async fn intake_form(State(st): State<AppState>, p: PageUser) -> Result<Html
     })
 }
 
-pub async fn intake_submit(State(st): State<AppState>, p: PageUser, PageForm(f): PageForm<IntakeForm>) -> Result<Response, PageError> {
+pub async fn intake_submit(
+    State(st): State<AppState>,
+    p: PageUser,
+    PageForm(f): PageForm<IntakeForm>,
+) -> Result<Response, PageError> {
     p.check_csrf(&f.csrf)?;
     require_intake(&p.user)?;
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
@@ -616,7 +715,12 @@ pub async fn intake_submit(State(st): State<AppState>, p: PageUser, PageForm(f):
         channel: f.channel.clone(),
         text: f.text.clone(),
         received_at: None,
-        complainant: ComplainantIdentity { name: opt(&f.name), phone: opt(&f.phone), address: opt(&f.address), id_number: opt(&f.id_number) },
+        complainant: ComplainantIdentity {
+            name: opt(&f.name),
+            phone: opt(&f.phone),
+            address: opt(&f.address),
+            id_number: opt(&f.id_number),
+        },
         county_code: opt(&f.county_code),
         township_code: opt(&f.township_code),
         village_code: None,
@@ -632,7 +736,10 @@ pub async fn intake_submit(State(st): State<AppState>, p: PageUser, PageForm(f):
                 error: Some(e.message.clone()),
                 field: e.field.clone().unwrap_or_default(),
                 field_error: e.message.clone(),
-                county_options: options(counties.into_iter().map(|r| (r.code, r.short_name)), &Some(f.county_code.clone())),
+                county_options: options(
+                    counties.into_iter().map(|r| (r.code, r.short_name)),
+                    &Some(f.county_code.clone()),
+                ),
                 v: f,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
