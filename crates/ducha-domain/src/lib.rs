@@ -9,6 +9,7 @@ pub mod region;
 pub mod role;
 pub mod time;
 pub mod unit;
+pub mod uscc;
 pub mod workflow;
 
 pub use error::DomainError;
