@@ -3,12 +3,20 @@
 //! Architecture invariant: nothing in this crate does IO, reads the clock or the environment.
 //! Every function takes the current time as an argument when it needs one.
 
+pub mod accountability;
+pub mod callback;
 pub mod campaign;
+pub mod closure;
+pub mod discipline;
 pub mod error;
+pub mod handling;
+pub mod metrics;
 pub mod region;
 pub mod role;
+pub mod shutdown;
 pub mod time;
 pub mod unit;
+pub mod uscc;
 pub mod workflow;
 
 pub use error::DomainError;
