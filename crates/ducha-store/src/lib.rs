@@ -10,11 +10,13 @@
 //! Architecture invariant: the store holds no rules. It never decides whether a transition is allowed;
 //! it stores what the app layer decided, and hands back what was stored.
 
+pub mod accountability;
 pub mod audit;
 pub mod batches;
 pub mod cases;
 pub mod crypto;
 pub mod directory;
+pub mod handling;
 pub mod outbox;
 pub mod sessions;
 mod sql;
