@@ -182,11 +182,8 @@ fn read_rows(
             Some(p) => {
                 let pc = rec.get(p).unwrap_or("").trim().to_owned();
                 if !code.starts_with(&pc) || pc.is_empty() {
-                    return Err(TriageError::new(
-                        "bad_csv",
-                        format!("区划代码{code}与上级代码“{pc}”不一致"),
-                    )
-                    .at(file, line));
+                    return Err(TriageError::new("bad_csv", format!("区划代码{code}与上级代码“{pc}”不一致"))
+                        .at(file, line));
                 }
                 Some(pc)
             }
@@ -211,7 +208,8 @@ fn char_len(s: &str) -> usize {
 
 /// Short form of a province name: 山东省 → 山东, 广西壮族自治区 → 广西.
 pub(crate) fn province_short(name: &str) -> Option<String> {
-    let s = strip_any(name, &["壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"])?;
+    let s =
+        strip_any(name, &["壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"])?;
     (char_len(s) >= 2).then(|| s.to_owned())
 }
 
@@ -222,7 +220,8 @@ fn city_short(name: &str) -> Option<String> {
 
 fn county_short(name: &str) -> Option<String> {
     let s = strip_any(name, &["自治县", "自治旗", "县", "区", "市", "旗"])?;
-    if char_len(s) < 2 || matches!(s, "城" | "郊" | "矿" | "市辖" | "新" | "市中" | "城中" | "城关") {
+    if char_len(s) < 2 || matches!(s, "城" | "郊" | "矿" | "市辖" | "新" | "市中" | "城中" | "城关")
+    {
         return None;
     }
     Some(s.to_owned())
@@ -494,7 +493,8 @@ impl Gazetteer {
         let mut c = code.to_owned();
         loop {
             let d = self.get(&c)?;
-            if !matches!(d.name.as_str(), "市辖区" | "县" | "省直辖县级行政区划" | "自治区直辖县级行政区划") {
+            if !matches!(d.name.as_str(), "市辖区" | "县" | "省直辖县级行政区划" | "自治区直辖县级行政区划")
+            {
                 parts.push(d.name.clone());
             }
             if d.parent.is_empty() {
@@ -536,7 +536,10 @@ mod tests {
     fn township_names_drop_county_prefix_and_suffix() {
         let g = Gazetteer::builtin();
         let t = g.get("410928101").unwrap();
-        assert_eq!((t.name.as_str(), t.common.as_str(), t.short.as_deref()), ("濮阳县柳屯镇", "柳屯镇", Some("柳屯")));
+        assert_eq!(
+            (t.name.as_str(), t.common.as_str(), t.short.as_deref()),
+            ("濮阳县柳屯镇", "柳屯镇", Some("柳屯"))
+        );
         let t = g.get("410971001").unwrap();
         assert_eq!((t.common.as_str(), t.short.as_deref()), ("昌湖街道", Some("昌湖")));
         let t = g.get("410902001").unwrap();
@@ -612,8 +615,11 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!((e.file.as_deref(), e.line), (Some("areas.csv"), Some(2)));
-        let e = Gazetteer::from_csv(GazetteerCsv { zones: Some("[[zone]]\ncode = \"12\"\nname = \"x\"\n"), ..base })
-            .unwrap_err();
+        let e = Gazetteer::from_csv(GazetteerCsv {
+            zones: Some("[[zone]]\ncode = \"12\"\nname = \"x\"\n"),
+            ..base
+        })
+        .unwrap_err();
         assert_eq!(e.file.as_deref(), Some("zones.toml"));
         let e = Gazetteer::from_csv(GazetteerCsv { zones: Some("[[zone]\n"), ..base }).unwrap_err();
         assert_eq!((e.file.as_deref(), e.line), (Some("zones.toml"), Some(1)));

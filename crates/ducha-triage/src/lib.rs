@@ -6,12 +6,14 @@
 //! Architecture invariant: nothing in this crate does IO, reads the clock or the environment. Built-in
 //! data (gazetteer, zones, places) is compiled in with `include_str!`; other data is handed in as text.
 
+pub mod classify;
 pub mod error;
 pub mod gazetteer;
 pub mod places;
 pub mod router;
 pub mod text;
 
+pub use classify::{ClassConfidence, Classification, PollutionType, Sansan, classify};
 pub use error::TriageError;
 pub use gazetteer::{Division, Gazetteer, GazetteerCsv, Zone};
 pub use places::{Place, PlaceKind, Places};

@@ -76,7 +76,9 @@ fn opt_code(s: Option<&str>, len: usize, what: &str, line: usize) -> Result<Opti
         return Ok(None);
     }
     if s.len() != len || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(TriageError::new("bad_places", format!("{what}“{s}”应为{len}位数字")).at("places.csv", line));
+        return Err(
+            TriageError::new("bad_places", format!("{what}“{s}”应为{len}位数字")).at("places.csv", line)
+        );
     }
     Ok(Some(s.to_owned()))
 }
@@ -101,14 +103,16 @@ impl Places {
             .clone();
         let got: Vec<&str> = headers.iter().map(|h| h.trim().trim_start_matches('\u{feff}')).collect();
         if got != HEADER {
-            return Err(TriageError::new("bad_places", format!("表头应为 {}", HEADER.join(",")))
-                .at("places.csv", 1));
+            return Err(
+                TriageError::new("bad_places", format!("表头应为 {}", HEADER.join(","))).at("places.csv", 1)
+            );
         }
         let mut places = Vec::new();
         for (i, rec) in rdr.records().enumerate() {
             let line = i + 2;
-            let rec =
-                rec.map_err(|e| TriageError::new("bad_places", format!("无法解析：{e}")).at("places.csv", line))?;
+            let rec = rec.map_err(|e| {
+                TriageError::new("bad_places", format!("无法解析：{e}")).at("places.csv", line)
+            })?;
             let name = rec.get(0).unwrap_or("").trim();
             if name.is_empty() {
                 if rec.iter().all(|f| f.trim().is_empty()) {
@@ -141,7 +145,14 @@ impl Places {
                 .filter(|a| !a.is_empty() && *a != name)
                 .map(str::to_owned)
                 .collect();
-            places.push(Place { name: name.to_owned(), kind, county_code, township_code, village_code, aliases });
+            places.push(Place {
+                name: name.to_owned(),
+                kind,
+                county_code,
+                township_code,
+                village_code,
+                aliases,
+            });
         }
         Ok(Places { places })
     }
@@ -186,9 +197,15 @@ mod tests {
     fn bad_rows_name_the_line() {
         for (csv, line) in [
             ("name,kind\n", 1),
-            ("name,kind,county_code,township_code,village_code,aliases\n甲,road,410902,,,\n乙,castle,410902,,,\n", 3),
+            (
+                "name,kind,county_code,township_code,village_code,aliases\n甲,road,410902,,,\n乙,castle,410902,,,\n",
+                3,
+            ),
             ("name,kind,county_code,township_code,village_code,aliases\n甲,road,41090,,,\n", 2),
-            ("name,kind,county_code,township_code,village_code,aliases\n甲,road,410902,410902001,410928101201,\n", 2),
+            (
+                "name,kind,county_code,township_code,village_code,aliases\n甲,road,410902,410902001,410928101201,\n",
+                2,
+            ),
         ] {
             let e = Places::from_csv(csv).unwrap_err();
             assert_eq!(e.line, Some(line), "{csv}");

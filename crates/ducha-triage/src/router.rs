@@ -119,14 +119,68 @@ pub struct Router {
 
 /// Words naming the polluting source or act: a place right before one of these is where the source is.
 const SOURCE_WORDS: &[&str] = &[
-    "厂", "公司", "企业", "作坊", "工地", "养殖场", "养猪场", "猪场", "鸡场", "牛场", "鸭场", "砖窑", "窑厂",
-    "搅拌站", "加工点", "加工厂", "车间", "工厂", "煤场", "料场", "沙场", "堆场", "饭店", "烧烤", "洗车",
-    "门市", "冒烟", "排放", "偷排", "直排", "倾倒", "焚烧", "异味", "臭味", "噪音", "排污", "污水", "烟囱",
-    "锅炉", "废水", "垃圾", "扬尘", "粉尘", "站",
+    "厂",
+    "公司",
+    "企业",
+    "作坊",
+    "工地",
+    "养殖场",
+    "养猪场",
+    "猪场",
+    "鸡场",
+    "牛场",
+    "鸭场",
+    "砖窑",
+    "窑厂",
+    "搅拌站",
+    "加工点",
+    "加工厂",
+    "车间",
+    "工厂",
+    "煤场",
+    "料场",
+    "沙场",
+    "堆场",
+    "饭店",
+    "烧烤",
+    "洗车",
+    "门市",
+    "冒烟",
+    "排放",
+    "偷排",
+    "直排",
+    "倾倒",
+    "焚烧",
+    "异味",
+    "臭味",
+    "噪音",
+    "排污",
+    "污水",
+    "烟囱",
+    "锅炉",
+    "废水",
+    "垃圾",
+    "扬尘",
+    "粉尘",
+    "站",
 ];
 /// After a place: it is a reference point, the source lies across/next to it.
-const RELATION_AFTER: &[&str] =
-    &["对岸", "对面", "隔壁", "交界", "边界", "接壤", "河对岸", "过去", "那边过去", "方向", "往北", "往南", "往东", "往西"];
+const RELATION_AFTER: &[&str] = &[
+    "对岸",
+    "对面",
+    "隔壁",
+    "交界",
+    "边界",
+    "接壤",
+    "河对岸",
+    "过去",
+    "那边过去",
+    "方向",
+    "往北",
+    "往南",
+    "往东",
+    "往西",
+];
 /// Before a place: the place after it is where the source is.
 const RELATION_BEFORE: &[&str] = &["对岸", "对面", "隔壁", "那边的", "过河", "越界", "跨省", "外省"];
 /// Before a place: the complainant's home, not necessarily the source.
@@ -154,8 +208,8 @@ fn place_weight(kind: PlaceKind) -> f32 {
 
 /// Suffix letters that make a bare short village name (王庄, 后铁炉) safe enough to match.
 const VILLAGE_SHORT_ENDINGS: &[char] = &[
-    '庄', '屯', '寨', '营', '集', '楼', '店', '堤', '口', '岗', '固', '堌', '头', '湾', '铺', '桥', '洼', '坡',
-    '园', '庙', '拐', '城', '坊', '窑', '台', '堂', '寺', '里', '所', '关', '街', '林', '村',
+    '庄', '屯', '寨', '营', '集', '楼', '店', '堤', '口', '岗', '固', '堌', '头', '湾', '铺', '桥', '洼',
+    '坡', '园', '庙', '拐', '城', '坊', '窑', '台', '堂', '寺', '里', '所', '关', '街', '林', '村',
 ];
 
 struct Builder {
@@ -196,7 +250,11 @@ impl Builder {
 }
 
 fn local(county: &str, township: Option<&str>, village: Option<&str>) -> Scope {
-    Scope::Local { county: county.into(), township: township.map(Into::into), village: village.map(Into::into) }
+    Scope::Local {
+        county: county.into(),
+        township: township.map(Into::into),
+        village: village.map(Into::into),
+    }
 }
 
 /// Abbreviations of county-level zones by the words in their official names.
@@ -278,7 +336,12 @@ impl Router {
             b.add(&v.name, Class::Admin, scope.clone(), 2.2);
             b.add(&v.common, Class::Admin, scope.clone(), 2.2);
             if v.common.ends_with("社区") {
-                b.add(&format!("{}居委会", v.common.trim_end_matches("社区")), Class::Admin, scope.clone(), 2.2);
+                b.add(
+                    &format!("{}居委会", v.common.trim_end_matches("社区")),
+                    Class::Admin,
+                    scope.clone(),
+                    2.2,
+                );
             }
             if let Some(s) = &v.short {
                 let n = s.chars().count();
@@ -753,7 +816,12 @@ mod tests {
 
     #[test]
     fn routes_villages_and_zones() {
-        check("濮阳县庆祖镇大桑树南一街村委会附近有人烧垃圾", "410928", Some("410928103"), Some("410928103248"));
+        check(
+            "濮阳县庆祖镇大桑树南一街村委会附近有人烧垃圾",
+            "410928",
+            Some("410928103"),
+            Some("410928103248"),
+        );
         check("王助镇有个养殖场粪水直排", "410990", Some("410972100"), None);
         check("城乡一体化示范区新习镇一工地扬尘", "410990", Some("410972101"), None);
         check("濮阳经济技术开发区皇甫街道一家企业", "410972", Some("410972061"), None);
@@ -781,7 +849,8 @@ mod tests {
 
     #[test]
     fn unknown_when_nothing_locates() {
-        for text in ["我家旁边有个厂天天冒烟", "晚上有噪音，睡不着", "", "濮阳市有人烧秸秆"] {
+        for text in ["我家旁边有个厂天天冒烟", "晚上有噪音，睡不着", "", "濮阳市有人烧秸秆"]
+        {
             assert_eq!(R.route(text).county, CountyOutcome::Unknown, "{text}");
         }
     }
@@ -795,7 +864,10 @@ mod tests {
     #[test]
     fn evidence_and_confidence() {
         let r = R.route("濮阳县柳屯镇有个化工厂");
-        assert!(r.evidence.contains(&"濮阳县柳屯镇".to_owned()) || r.evidence.contains(&"柳屯镇".to_owned()), "{r:?}");
+        assert!(
+            r.evidence.contains(&"濮阳县柳屯镇".to_owned()) || r.evidence.contains(&"柳屯镇".to_owned()),
+            "{r:?}"
+        );
         assert!(r.confidence.county > 0.5 && r.confidence.county <= 1.0);
         assert!(r.confidence.township > 0.3);
         assert_eq!(r.confidence.village, 0.0);
