@@ -10,6 +10,7 @@ pub mod classify;
 pub mod error;
 pub mod gazetteer;
 pub mod places;
+pub mod redact;
 pub mod router;
 pub mod text;
 
@@ -17,4 +18,5 @@ pub use classify::{ClassConfidence, Classification, PollutionType, Sansan, class
 pub use error::TriageError;
 pub use gazetteer::{Division, Gazetteer, GazetteerCsv, Zone};
 pub use places::{Place, PlaceKind, Places};
+pub use redact::{Identity, PiiKind, Redacted, RedactedSpan, redact};
 pub use router::{CountyOutcome, FieldConfidence, Router, Routing};
