@@ -286,7 +286,7 @@ impl Router {
         // Local counties and zones.
         for c in g.counties() {
             let scope = local(&c.code, None, None);
-            b.add(&c.name, Class::Admin, scope.clone(), 3.0);
+            b.add(&c.name, Class::Admin, scope.clone(), 3.5);
             if let Some(s) = &c.short
                 && !city_shorts.contains(s)
                 && !g.zones().iter().any(|z| z.code == c.code)
@@ -632,6 +632,8 @@ impl Router {
 
         // Township and village inside the chosen county.
         let mut tw: HashMap<&str, f32> = HashMap::new();
+        // Votes of township-level mentions only (柳屯镇 itself, not a village in it).
+        let mut tw_direct: HashMap<&str, f32> = HashMap::new();
         let mut vil: HashMap<&str, (f32, &str)> = HashMap::new();
         for m in mentions {
             let p = &pats[m.pat];
@@ -658,6 +660,9 @@ impl Router {
             let vw = if inside.iter().any(|(_, v)| v.is_some()) { 0.8 } else { 1.0 };
             for tc in &towns {
                 *tw.entry(tc).or_default() += w * vw / towns.len() as f32;
+                if inside.iter().any(|(t, v)| t == tc && v.is_none()) {
+                    *tw_direct.entry(tc).or_default() += w / towns.len() as f32;
+                }
             }
             let villages: Vec<(&str, &str)> = inside.iter().filter_map(|(t, v)| v.map(|v| (v, *t))).collect();
             for (v, tc) in &villages {
@@ -665,7 +670,13 @@ impl Router {
                 e.0 += w / villages.len() as f32;
             }
         }
-        let (township, t_conf) = pick(&tw);
+        // A township named as such decides; villages only decide when no township is named.
+        let (township, t_conf) = if tw_direct.is_empty() {
+            pick(&tw)
+        } else {
+            let direct: HashMap<&str, f32> = tw_direct.keys().map(|t| (*t, tw[t])).collect();
+            pick(&direct)
+        };
         let village_pool: HashMap<&str, f32> = vil
             .iter()
             .filter(|(_, (_, tc))| township.is_none_or(|t| t == *tc))
