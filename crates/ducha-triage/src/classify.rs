@@ -269,7 +269,32 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("羽绒", &[(S(ScatteredEnterprise), 1.0)]),
     ("水洗", &[(T(Water), 1.0)]),
     ("石灰窑", &[(S(ScatteredEnterprise), 2.0), (T(Air), 2.0)]),
-    ("砖窑", &[(S(ScatteredEnterprise), 1.5), (T(Air), 1.5)]),
+    ("砖窑", &[(S(ScatteredEnterprise), 2.0), (T(Air), 1.5)]),
+    ("砖厂", &[(S(ScatteredEnterprise), 2.0), (T(Air), 1.0)]),
+    ("小化工", &[(S(ScatteredEnterprise), 2.5)]),
+    ("没牌子", &[(S(ScatteredEnterprise), 2.0)]),
+    ("没有牌子", &[(S(ScatteredEnterprise), 2.0)]),
+    ("汽修", &[(S(ScatteredEnterprise), 1.0)]),
+    ("收废品", &[(T(SolidWaste), 2.0), (S(ScatteredEnterprise), 2.0)]),
+    ("烧的是煤", &[(S(LooseCoal), 2.5), (T(Air), 1.0)]),
+    ("烧的煤", &[(S(LooseCoal), 2.5), (T(Air), 1.0)]),
+    ("刷漆", &[(T(Air), 2.0)]),
+    ("闻到", &[(T(Air), 1.5)]),
+    ("熏天", &[(T(Air), 2.0)]),
+    ("机器", &[(T(Noise), 1.0)]),
+    ("挖掘机", &[(T(Noise), 1.5)]),
+    ("夜里", &[(T(Noise), 0.5)]),
+    ("晚上施工", &[(T(Noise), 2.5)]),
+    ("夜里施工", &[(T(Noise), 2.5)]),
+    ("深夜施工", &[(T(Noise), 2.5)]),
+    ("猪粪水", &[(T(Water), 2.0)]),
+    ("鸡粪", &[(T(SolidWaste), 1.0), (T(Air), 0.5)]),
+    ("猪粪", &[(T(SolidWaste), 1.0), (T(Air), 0.5)]),
+    ("牛粪", &[(T(SolidWaste), 1.0)]),
+    ("塑料桶", &[(T(SolidWaste), 1.0)]),
+    ("瓶子", &[(T(SolidWaste), 1.0)]),
+    ("渗入农田", &[(T(Soil), 2.5)]),
+    ("油污", &[(T(Soil), 1.0), (T(Water), 0.5)]),
     // 水
     ("废水", &[(T(Water), 2.0)]),
     ("污水", &[(T(Water), 2.0)]),
@@ -277,7 +302,7 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("偷排", &[(T(Water), 1.5)]),
     ("直排", &[(T(Water), 1.5)]),
     ("暗管", &[(T(Water), 2.5)]),
-    ("渗坑", &[(T(Water), 2.5), (T(Soil), 1.0)]),
+    ("渗坑", &[(T(Water), 2.5), (T(Soil), 2.0)]),
     ("渗井", &[(T(Water), 2.5)]),
     ("黑臭", &[(T(Water), 2.5)]),
     ("河水", &[(T(Water), 2.0)]),
@@ -422,6 +447,94 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("灯光", &[(T(Other), 1.5)]),
     ("晃眼", &[(T(Other), 2.0)]),
     ("刺眼", &[(T(Other), 2.0)]),
+    // Colloquial forms heard on the hotline.
+    ("味儿", &[(T(Air), 2.0)]),
+    ("糊味", &[(T(Air), 2.0)]),
+    ("焦味", &[(T(Air), 2.0)]),
+    ("臭烘烘", &[(T(Air), 2.0)]),
+    ("烟", &[(T(Air), 1.5)]),
+    ("点火烧", &[(T(Air), 2.0)]),
+    ("烧", &[(T(Air), 1.0)]),
+    ("灰", &[(T(Air), 1.0)]),
+    ("灰大", &[(T(Air), 2.0), (S(LooseDust), 0.5)]),
+    ("全是灰", &[(T(Air), 2.0), (S(LooseDust), 0.5)]),
+    ("都是灰", &[(T(Air), 2.0), (S(LooseDust), 0.5)]),
+    ("满天灰", &[(T(Air), 2.0), (S(LooseDust), 1.0)]),
+    ("黑灰", &[(T(Air), 2.0)]),
+    ("一层灰", &[(T(Air), 2.0)]),
+    ("全是土", &[(T(Air), 2.0), (S(LooseDust), 1.5)]),
+    ("风一吹", &[(T(Air), 1.0), (S(LooseDust), 1.0)]),
+    ("风一刮", &[(T(Air), 1.0), (S(LooseDust), 1.0)]),
+    ("刮风", &[(T(Air), 1.0), (S(LooseDust), 1.0)]),
+    ("土堆", &[(S(LooseDust), 1.5)]),
+    ("拉土", &[(S(LooseDust), 1.5)]),
+    ("一路撒", &[(S(LooseDust), 2.0), (T(Air), 1.0)]),
+    ("不盖", &[(S(LooseDust), 2.0), (T(Air), 1.0)]),
+    ("没盖", &[(S(LooseDust), 2.0), (T(Air), 1.0)]),
+    ("盖网", &[(S(LooseDust), 1.5)]),
+    ("不覆盖", &[(S(LooseDust), 2.5), (T(Air), 1.0)]),
+    ("未覆盖", &[(S(LooseDust), 2.5), (T(Air), 1.0)]),
+    ("没有覆盖", &[(S(LooseDust), 2.5), (T(Air), 1.0)]),
+    ("没有苫盖", &[(S(LooseDust), 2.5), (T(Air), 1.5)]),
+    ("未苫盖", &[(S(LooseDust), 2.5), (T(Air), 1.5)]),
+    ("不苫盖", &[(S(LooseDust), 2.5), (T(Air), 1.5)]),
+    ("楼盘", &[(S(LooseDust), 1.0)]),
+    ("开挖", &[(S(LooseDust), 1.5)]),
+    ("露天堆放", &[(T(SolidWaste), 1.0), (S(LooseDust), 1.5)]),
+    ("煤炭", &[(S(LooseCoal), 1.0), (S(LooseDust), 0.5)]),
+    ("响", &[(T(Noise), 1.5)]),
+    ("轰轰", &[(T(Noise), 2.0)]),
+    ("震得", &[(T(Noise), 2.0)]),
+    ("都震", &[(T(Noise), 2.0)]),
+    ("音乐", &[(T(Noise), 1.5)]),
+    ("低音炮", &[(T(Noise), 2.5)]),
+    ("音响", &[(T(Noise), 2.0)]),
+    ("KTV", &[(T(Noise), 2.0)]),
+    ("唱", &[(T(Noise), 1.0)]),
+    ("压路机", &[(T(Noise), 1.5)]),
+    ("铣刨", &[(T(Noise), 2.0)]),
+    ("没法睡", &[(T(Noise), 1.5)]),
+    ("吱吱", &[(T(Noise), 1.5)]),
+    ("黑水", &[(T(Water), 2.0)]),
+    ("臭水", &[(T(Water), 2.0)]),
+    ("又黑又臭", &[(T(Water), 1.5)]),
+    ("坑里", &[(T(Water), 1.5)]),
+    ("坑都", &[(T(Water), 1.0)]),
+    ("流到", &[(T(Water), 1.0)]),
+    ("排到", &[(T(Water), 1.5)]),
+    ("的水", &[(T(Water), 1.5)]),
+    ("水都", &[(T(Water), 1.0)]),
+    ("堆着", &[(T(SolidWaste), 1.5)]),
+    ("废电瓶", &[(T(SolidWaste), 2.5), (S(ScatteredEnterprise), 1.0)]),
+    ("电瓶", &[(T(SolidWaste), 1.0)]),
+    ("铅渣", &[(T(SolidWaste), 2.5)]),
+    ("烂菜", &[(T(SolidWaste), 1.5)]),
+    ("塑料袋", &[(T(SolidWaste), 1.5)]),
+    ("废品站", &[(T(SolidWaste), 2.0), (S(ScatteredEnterprise), 2.0)]),
+    ("收破烂", &[(T(SolidWaste), 1.0), (S(ScatteredEnterprise), 2.0)]),
+    ("破烂", &[(T(SolidWaste), 1.0)]),
+    ("乱扔", &[(T(SolidWaste), 2.0)]),
+    ("堆在", &[(T(SolidWaste), 1.0)]),
+    ("倒在地上", &[(T(Soil), 2.5)]),
+    ("倒地上", &[(T(Soil), 2.5)]),
+    ("倒在地", &[(T(Soil), 2.5)]),
+    ("地上全是", &[(T(Soil), 2.0)]),
+    ("渗到地里", &[(T(Soil), 2.5)]),
+    ("流到地里", &[(T(Soil), 2.0)]),
+    ("麦地", &[(T(Soil), 1.0)]),
+    ("地都黄", &[(T(Soil), 1.5)]),
+    ("地上", &[(T(Soil), 1.0)]),
+    ("砍光", &[(T(Ecology), 2.5)]),
+    ("树林", &[(T(Ecology), 1.5)]),
+    ("杨树", &[(T(Ecology), 1.0)]),
+    ("砍", &[(T(Ecology), 1.0)]),
+    ("收废", &[(S(ScatteredEnterprise), 2.0), (T(SolidWaste), 1.0)]),
+    ("拆废", &[(S(ScatteredEnterprise), 2.0)]),
+    ("没手续", &[(S(ScatteredEnterprise), 2.0)]),
+    ("没证", &[(S(ScatteredEnterprise), 2.0)]),
+    ("没有证", &[(S(ScatteredEnterprise), 2.0)]),
+    ("无任何手续", &[(S(ScatteredEnterprise), 2.0)]),
+    ("炼", &[(S(ScatteredEnterprise), 1.0)]),
 ];
 
 const NEGATIONS: &[&str] = &["没有", "没", "无明显", "不是", "并无", "不存在", "未发现"];
@@ -460,21 +573,6 @@ pub fn classify(text: &str) -> Classification {
             evidence.push((m.start(), word.to_owned()));
         }
     }
-    let mut found: Vec<(PollutionType, f32)> = PollutionType::ALL
-        .into_iter()
-        .filter(|p| *p != Other && types[p.index()] >= TYPE_THRESHOLD)
-        .map(|p| (p, types[p.index()]))
-        .collect();
-    found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let type_conf;
-    if found.is_empty() {
-        let other = types[Other.index()];
-        found.push((Other, other));
-        type_conf = if other >= TYPE_THRESHOLD { 0.7 } else { 0.3 };
-    } else {
-        let top = found[0].1;
-        type_conf = (0.55 + 0.1 * top).min(0.95);
-    }
     let mut best: Option<(Sansan, f32)> = None;
     for s in Sansan::ALL {
         let w = sansan[s as usize];
@@ -482,6 +580,30 @@ pub fn classify(text: &str) -> Classification {
             best = Some((s, w));
         }
     }
+    // 散煤 and 散尘 are air pollution by definition; a 散乱污 workshop with no named symptom is
+    // reported for its emissions (the 三散 campaign is an air campaign).
+    match best.map(|b| b.0) {
+        Some(LooseCoal | LooseDust) => types[Air.index()] = types[Air.index()].max(TYPE_THRESHOLD),
+        Some(ScatteredEnterprise)
+            if PollutionType::ALL.iter().all(|p| *p == Other || types[p.index()] < TYPE_THRESHOLD) =>
+        {
+            types[Air.index()] = TYPE_THRESHOLD
+        }
+        _ => {}
+    }
+    let mut found: Vec<(PollutionType, f32)> = PollutionType::ALL
+        .into_iter()
+        .filter(|p| *p != Other && types[p.index()] >= TYPE_THRESHOLD)
+        .map(|p| (p, types[p.index()]))
+        .collect();
+    found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let type_conf = if found.is_empty() {
+        let other = types[Other.index()];
+        found.push((Other, other));
+        if other >= TYPE_THRESHOLD { 0.7 } else { 0.3 }
+    } else {
+        (0.55 + 0.1 * found[0].1).min(0.95)
+    };
     let total_s: f32 = sansan.iter().sum();
     let sansan_conf = match best {
         Some((_, w)) => ((w / total_s) * (0.6 + 0.08 * w)).min(0.95),

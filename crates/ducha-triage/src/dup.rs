@@ -89,10 +89,10 @@ const KINDS: &[(&str, u8)] = &[
     ("施工", 13),
     ("饭店", 14),
     ("餐馆", 14),
-    ("烧烤", 14),
-    ("油烟", 14),
+    ("烧烤", 43),
     ("餐饮", 14),
     ("饭馆", 14),
+    ("酒店", 14),
     ("锅炉", 15),
     ("炼油", 16),
     ("轮胎", 16),
@@ -140,6 +140,86 @@ const KINDS: &[(&str, u8)] = &[
     ("机械", 38),
     ("砂石", 39),
     ("探伤", 40),
+    ("卖煤", 23),
+    ("煤球", 23),
+    ("蜂窝煤", 23),
+    ("盗采", 21),
+    ("河沙", 21),
+    ("挖砂", 21),
+    ("采沙", 21),
+    ("油桶", 44),
+    ("皮胶", 45),
+    ("熬胶", 45),
+    ("粉条", 46),
+    ("粉皮", 46),
+    ("汽修", 47),
+    ("修车", 47),
+    ("电瓶", 48),
+    ("废电池", 48),
+    ("粪", 37),
+];
+/// Words saying this source was reported before (上回有人反映, 又开始干了).
+const REPEAT: &[&str] = &[
+    "上回",
+    "上次",
+    "之前反映",
+    "以前反映",
+    "反映过",
+    "又开始",
+    "又干",
+    "又熬",
+    "又烧",
+    "又冒",
+    "又开",
+    "还在",
+    "还是没",
+    "照样",
+    "仍然",
+    "依然",
+    "继续",
+    "死灰复燃",
+    "再次",
+    "又来了",
+    "又有",
+];
+/// Receiving water bodies and places (a pond, a ditch): agreement adds, difference does not separate.
+const RECEPTORS: &[(&str, u8)] = &[
+    ("坑塘", 0),
+    ("水坑", 0),
+    ("臭水坑", 0),
+    ("大坑", 0),
+    ("坑里", 0),
+    ("水塘", 0),
+    ("池塘", 0),
+    ("沟", 1),
+    ("渠", 1),
+    ("河", 2),
+    ("机井", 3),
+    ("井水", 3),
+    ("地下水", 3),
+    ("麦地", 4),
+    ("农田", 4),
+    ("地里", 4),
+];
+/// Words saying this is another source than one reported before (也有个…, 跟…不是一家).
+const CONTRAST: &[&str] = &[
+    "不是一家",
+    "不是一个",
+    "不是同一",
+    "不一样",
+    "不是一回事",
+    "两码事",
+    "另一家",
+    "另外一家",
+    "另一个",
+    "另外一个",
+    "又一家",
+    "也有个",
+    "也有一个",
+    "也有一家",
+    "还有一家",
+    "新开的",
+    "不是那个",
 ];
 /// Kind 37 (养殖, generic livestock) is compatible with every specific farm kind (1–5).
 const GENERIC_FARM: u8 = 37;
@@ -261,7 +341,7 @@ const FILLERS: &[&str] = &[
 
 static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"([^\s的有个一在是了和把往向里旁边边上附近，。,.、；;：:！!？?（）()“”\x22'《》0-9]{2,14}?)(有限责任公司|股份有限公司|有限公司|公司|集团|合作社|养殖场|养猪场|养鸡场|加工厂|加工点|作坊|厂|饭店|酒店|宾馆|超市|门市|门市部|洗车行|洗车店|搅拌站|砖窑|窑厂|物流园|农家乐|烧烤店|烧烤|饭馆|餐馆|KTV|回收站|收购站|站)",
+        r"([^\s的有个一在是了和把往向里旁边边上附近，。,.、；;：:！!？?（）()“”\x22'《》0-9]{2,14}?)(有限责任公司|股份有限公司|有限公司|公司|集团|合作社|养殖场|养猪场|养鸡场|加工厂|加工点|作坊|厂|饭店|酒店|宾馆|超市|门市|门市部|洗车行|洗车店|搅拌站|砖窑|窑厂|物流园|农家乐|烧烤店|饭馆|餐馆|KTV|回收站|收购站|站)",
     )
     .unwrap_or_else(|e| panic!("entity regex: {e}"))
 });
@@ -469,11 +549,18 @@ pub struct DupDoc {
     /// Anchors as found (core names, e.g. 鑫源) and their folded keys.
     pub anchors: Vec<String>,
     anchor_keys: Vec<u64>,
+    /// Point-like places of the places file named in the text (戚城遗址, 濮耐).
+    landmarks: Vec<u64>,
+    /// The text says this was reported before.
+    repeat: bool,
     /// Bitmask of source kinds.
     kinds: u64,
     types: u8,
     sansan: Option<Sansan>,
     directions: u8,
+    receptors: u8,
+    /// The text says it is a different source from one reported before.
+    contrast: bool,
     sig: [u32; MINHASH_K],
 }
 
@@ -572,6 +659,7 @@ impl DupDoc {
             &class.pollution_types,
             class.sansan,
             &routing.evidence,
+            &routing.places,
         )
     }
 
@@ -587,7 +675,7 @@ impl DupDoc {
         sansan: Option<Sansan>,
     ) -> DupDoc {
         let county = (county_code != "UNKNOWN" && !county_code.is_empty()).then_some(county_code);
-        Self::build(text, county, township, village, types, sansan, &[])
+        Self::build(text, county, township, village, types, sansan, &[], &[])
     }
 
     fn build(
@@ -598,6 +686,7 @@ impl DupDoc {
         types: &[PollutionType],
         sansan: Option<Sansan>,
         place_words: &[String],
+        landmarks: &[String],
     ) -> DupDoc {
         let t: String = text.chars().map(fold_char).collect();
         // Anchors.
@@ -619,8 +708,22 @@ impl DupDoc {
                 kinds |= 1 << k;
             }
         }
+        // Directions and content ignore the place names (渠村南湖村 has no 村南 in it).
+        let mut content = t.clone();
+        for p in place_words {
+            content = content.replace(p.as_str(), "，");
+        }
+        let mut receptors = 0u8;
+        for (w, k) in RECEPTORS {
+            if content.contains(w) {
+                receptors |= 1 << k;
+            }
+        }
+        let contrast = CONTRAST.iter().any(|w| t.contains(w));
+        let repeat = REPEAT.iter().any(|w| t.contains(w));
+        let landmarks = landmarks.iter().map(|l| fx(l)).collect();
         let mut directions = 0u8;
-        for c in DIRECTION.captures_iter(&t) {
+        for c in DIRECTION.captures_iter(&content) {
             let d = c.get(1).or_else(|| c.get(2)).map(|m| m.as_str());
             directions |= match d {
                 Some("东") => 1,
@@ -631,10 +734,6 @@ impl DupDoc {
             };
         }
         // Content shingles: jieba words (2+ chars, not fillers, not place words) and Han bigrams of them.
-        let mut content = t.clone();
-        for p in place_words {
-            content = content.replace(p.as_str(), " ");
-        }
         let mut shingles: Vec<u64> = Vec::new();
         for tok in JIEBA.cut(&content, true) {
             let w = tok.word;
@@ -658,6 +757,10 @@ impl DupDoc {
             types: type_bits(types),
             sansan,
             directions,
+            receptors,
+            contrast,
+            landmarks,
+            repeat,
             sig: minhash(&shingles),
         }
     }
@@ -670,6 +773,7 @@ impl DupDoc {
             + self.village.as_ref().map_or(0, String::capacity)
             + self.anchors.iter().map(|a| a.capacity() + 24).sum::<usize>()
             + self.anchor_keys.capacity() * 8
+            + self.landmarks.capacity() * 8
     }
 }
 
@@ -700,16 +804,26 @@ fn jaccard(a: &[u32; MINHASH_K], b: &[u32; MINHASH_K]) -> f32 {
     a.iter().zip(b).filter(|(x, y)| x == y).count() as f32 / MINHASH_K as f32
 }
 
+/// Kinds that name an activity or fuel (burning coal, a boiler, straw, garbage, muck) rather than
+/// what the source is; they decide only when neither side names what the source is.
+const ACTIVITY_KINDS: u64 = (1 << 15) | (1 << 22) | (1 << 23) | (1 << 24) | (1 << 29);
+
 fn kinds_compatible(a: u64, b: u64) -> Option<bool> {
     if a == 0 || b == 0 {
         return None;
     }
-    if a & b != 0 {
+    let (pa, pb) = (a & !ACTIVITY_KINDS, b & !ACTIVITY_KINDS);
+    let (a, b) = if pa != 0 && pb != 0 { (pa, pb) } else { (a, b) };
+    let farm = 0b11_1110u64; // kinds 1..=5: pigs, chickens, ducks, cattle, sheep
+    let generic = 1u64 << GENERIC_FARM;
+    if a & farm != 0 && b & farm != 0 {
+        // Both say which animals: they must agree.
+        return Some(a & b & farm != 0);
+    }
+    if a & b & !generic != 0 {
         return Some(true);
     }
-    let farm = 0b11_1110u64; // kinds 1..=5
-    let generic = 1u64 << GENERIC_FARM;
-    if (a & generic != 0 && b & farm != 0) || (b & generic != 0 && a & farm != 0) {
+    if (a & generic != 0 && b & (farm | generic) != 0) || (b & generic != 0 && a & farm != 0) {
         return Some(true);
     }
     Some(false)
@@ -750,7 +864,12 @@ pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
             None => return (0.0, ev),
         }
     }
-    match kinds_compatible(q.kinds, c.kinds) {
+    if q.landmarks.iter().any(|l| c.landmarks.contains(l)) {
+        score += 0.3;
+        ev.push("提到同一地标/企业".to_owned());
+    }
+    let kinds = kinds_compatible(q.kinds, c.kinds);
+    match kinds {
         Some(true) => {
             score += 0.2;
             ev.push("同类污染源".to_owned());
@@ -761,12 +880,26 @@ pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
     if q.types != 0 && c.types != 0 {
         if q.types & c.types != 0 {
             score += 0.1;
-        } else {
+        } else if kinds.is_none() {
+            // Same kind of source but different types is classifier noise; without a kind it
+            // means a different problem.
             score -= 0.3;
         }
     }
+    if q.repeat {
+        score += 0.15;
+        ev.push("来电称此前已反映".to_owned());
+    }
     if q.sansan.is_some() && q.sansan == c.sansan {
-        score += 0.05;
+        score += 0.1;
+    }
+    if q.receptors & c.receptors != 0 {
+        score += 0.15;
+    }
+    let anchored = !q.anchor_keys.is_empty() && q.anchor_keys.iter().any(|k| c.anchor_keys.contains(k));
+    if q.contrast && !anchored {
+        // 也有个… / 跟…不是一家: the writer says this is another source.
+        return (0.0, ev);
     }
     if q.directions != 0 && c.directions != 0 && q.directions & c.directions == 0 {
         if q.directions.count_ones() == 1 && c.directions.count_ones() == 1 {
@@ -812,7 +945,7 @@ fn keys(d: &DupDoc) -> Vec<u64> {
             None => k.push(fx(&format!("U{kt}"))),
         }
     }
-    for a in &d.anchor_keys {
+    for a in d.anchor_keys.iter().chain(&d.landmarks) {
         k.push(a.wrapping_mul(31).wrapping_add(7));
     }
     k.sort_unstable();
@@ -850,7 +983,8 @@ impl DupIndex {
         self.docs.push((id, primary, doc));
     }
 
-    /// The earliest primary among earlier documents about the same source, if any.
+    /// The best-matching earlier document about the same source, reported by its primary (the
+    /// earliest report of that source), if any scores at least the threshold.
     pub fn query(&self, doc: &DupDoc) -> Option<DupMatch> {
         let threshold = self.threshold.unwrap_or(DUP_THRESHOLD);
         let mut cands: Vec<u32> = Vec::new();
@@ -868,14 +1002,10 @@ impl DupIndex {
             if s < threshold {
                 continue;
             }
-            // Earliest primary wins; among the same primary, the best score.
+            // The best match wins (ties: the earlier one); its primary is reported.
             let better = match &best {
                 None => true,
-                Some((bi, bs, _)) => {
-                    let (pb, pn) = (self.docs[*bi].1, self.docs[i as usize].1);
-                    let (ob, on) = (self.order_of(pb), self.order_of(pn));
-                    on < ob || (on == ob && s > *bs)
-                }
+                Some((bi, bs, _)) => s > *bs || (s == *bs && (i as usize) < *bi),
             };
             if better {
                 best = Some((i as usize, s, ev));
@@ -887,10 +1017,6 @@ impl DupIndex {
             score,
             evidence,
         })
-    }
-
-    fn order_of(&self, id: u64) -> usize {
-        self.by_id.get(&id).copied().unwrap_or(usize::MAX)
     }
 
     pub fn len(&self) -> usize {

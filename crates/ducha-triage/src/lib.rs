@@ -10,6 +10,7 @@ pub mod accept_no;
 pub mod classify;
 pub mod dup;
 pub mod error;
+pub mod eval;
 pub mod gazetteer;
 pub mod places;
 pub mod redact;

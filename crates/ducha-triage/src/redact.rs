@@ -298,6 +298,23 @@ struct Patterns {
     address: Regex,
     address_detail: Regex,
     signature: Regex,
+    cn_digits: Regex,
+}
+
+fn cn_digit(c: char) -> Option<char> {
+    Some(match c {
+        '零' | '〇' | '洞' => '0',
+        '一' | '幺' | '壹' => '1',
+        '二' | '两' | '贰' => '2',
+        '三' | '叁' => '3',
+        '四' | '肆' => '4',
+        '五' | '伍' => '5',
+        '六' | '陆' => '6',
+        '七' | '柒' | '拐' => '7',
+        '八' | '捌' => '8',
+        '九' | '玖' | '勾' => '9',
+        _ => return None,
+    })
 }
 
 static P: LazyLock<Patterns> = LazyLock::new(|| {
@@ -305,7 +322,7 @@ static P: LazyLock<Patterns> = LazyLock::new(|| {
     let hon = HONORIFICS.join("|");
     // A residential compound name: letters not containing admin/road suffixes, then a compound word.
     let compound = r"[^\s\d县区镇乡市村路街道，,。：:；;、！!？?（）()]{1,10}?(?:小区|花园|家园|公寓|大厦|家属院|家属楼|新村|苑|府|庭|居|湾|城|院)";
-    let unit = r"(?:\d+|[一二三四五六七八九十百]+)\s*(?:号楼|号院|栋|幢|排|单元|楼|层|室|户|号|门|巷)";
+    let unit = r"(?:\d+|[一二三四五六七八九十百]+)\s*(?:号楼|号院|栋|幢|排|单元|楼|层|室|户|号|门|巷|组)";
     let room = r"(?:\d{1,5}(?:室|号|户)?)?";
     Patterns {
         mobile: r(r"(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}"),
@@ -328,6 +345,7 @@ static P: LazyLock<Patterns> = LazyLock::new(|| {
         address_detail: r(&format!(
             r"(?:{compound})?\s*(?:{unit}[\s-]*)+{room}|{compound}\s*\d+-\d+-\d+|\d+-\d+-\d+|{compound}"
         )),
+        cn_digits: r(r"[零〇一幺二两三四五六七八九][\s-]*(?:[零〇洞一幺二两三四五六七八九拐勾][\s-]*){6,11}"),
         signature: r(r"(?:此致|敬礼|谢谢|特此举报|特此反映)[\s\S]{0,12}?\n\s*([\p{Han}]{2,4})\s*(?:\n|$|\d)"),
     }
 });
@@ -415,6 +433,17 @@ pub fn redact(text: &str, known: &Identity) -> Redacted {
         if let Some(m) = c.get(1)
             && digits_around_ok(t, m.start(), m.end())
         {
+            push(&mut hits, m.start(), m.end(), PiiKind::Phone, PiiKind::Phone.token().into());
+        }
+    }
+    // Phones read out digit by digit in Chinese numerals (一八九三九三一八八零六).
+    for m in p.cn_digits.find_iter(t) {
+        let digits: String = m.as_str().chars().filter_map(cn_digit).collect();
+        let mobile = digits.len() == 11 && digits.starts_with('1') && !digits[1..2].contains(['0', '1', '2']);
+        let landline = digits.starts_with('0') && (10..=12).contains(&digits.len());
+        let before = &t[crate::text::back_chars(t, m.start(), 8)..m.start()];
+        let context = ["电话", "手机", "号码", "座机", "联系", "打"].iter().any(|w| before.contains(w));
+        if mobile || landline || (context && (7..=12).contains(&digits.len())) {
             push(&mut hits, m.start(), m.end(), PiiKind::Phone, PiiKind::Phone.token().into());
         }
     }
@@ -733,6 +762,14 @@ mod tests {
             &[],
             &["400-123-4567", "12345", "2023年12月15日"],
         );
+    }
+
+    #[test]
+    fn phones_read_in_chinese_numerals() {
+        check("电话一八九三九三一八八零六", &none(), &["一八九三九三一八八零六"], &[]);
+        check("手机幺三八 零三九三 零一二三", &none(), &["幺三八 零三九三 零一二三"], &[]);
+        // Ordinary counting words stay.
+        check("一二三四五六七个村都闻到了", &none(), &[], &["一二三四五六七"]);
     }
 
     #[test]
