@@ -209,6 +209,7 @@ impl App {
                 county_unit_id: county_unit,
                 created_by: user.map(|u| u.id),
                 now: now_ms,
+                dup_doc: Some(analysis.dup_doc.clone()),
             },
         )
         .await?;
@@ -233,7 +234,6 @@ impl App {
         };
         audit::append(&mut tx, &entry).await?;
         tx.commit().await?;
-        self.remember_for_duplicates(id, &analysis);
         Ok(id)
     }
 }

@@ -1,26 +1,48 @@
 //! Triage at intake: where, what, already reported?, and the redacted text for public use.
+//!
+//! The near-duplicate index lives in memory. It is filled from the stored cases on first use and
+//! then catches up with every case written since (by this or another instance) before each query,
+//! so several instances on one PostgreSQL database see each other's intake.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use ducha_store::cases::ComplainantIdentity;
-use ducha_triage::{CountyOutcome, Router};
+use ducha_triage::dup::{DupDoc, DupIndex};
+use ducha_triage::{CountyOutcome, Identity, Router, Triage};
 
-use crate::{App, Result};
+use crate::{App, AppError, Result};
+
+pub const POLLUTION_TYPES: [&str; 8] = ["大气", "水", "土壤", "噪声", "固废", "生态", "辐射", "其他"];
+pub const SANSAN: [&str; 3] = ["散乱污企业", "散煤", "散尘"];
 
 /// The triage engines, built once per process.
 #[derive(Debug)]
 pub struct TriageEngine {
-    pub router: Router,
+    pub triage: Triage,
+    index: Mutex<IndexState>,
+}
+
+#[derive(Debug, Default)]
+struct IndexState {
+    index: DupIndex,
+    /// Highest case id already in the index.
+    seen: i64,
 }
 
 impl TriageEngine {
     pub fn builtin() -> Arc<TriageEngine> {
-        Arc::new(TriageEngine { router: Router::builtin() })
+        Arc::new(TriageEngine { triage: Triage::builtin(), index: Mutex::new(IndexState::default()) })
+    }
+
+    pub fn router(&self) -> &Router {
+        self.triage.router()
+    }
+
+    /// Documents in the index (for metrics and tests).
+    pub fn indexed(&self) -> usize {
+        self.index.lock().map(|s| s.index.len()).unwrap_or(0)
     }
 }
-
-pub const POLLUTION_TYPES: [&str; 8] = ["大气", "水", "土壤", "噪声", "固废", "生态", "辐射", "其他"];
-pub const SANSAN: [&str; 3] = ["散乱污企业", "散煤", "散尘"];
 
 /// What triage suggests for one complaint.
 #[derive(Debug, Clone, Default)]
@@ -32,37 +54,100 @@ pub struct Analysis {
     pub sansan: Option<String>,
     pub redacted_text: String,
     pub dup_of: Option<i64>,
+    /// The deciding words and confidences, shown on the case page.
     pub explanation: serde_json::Value,
+    /// JSON of the duplicate-index features.
+    pub dup_doc: String,
+}
+
+fn identity(who: &ComplainantIdentity) -> Identity {
+    Identity {
+        name: who.name.clone(),
+        phone: who.phone.clone(),
+        address: who.address.clone(),
+        id_number: who.id_number.clone(),
+    }
 }
 
 impl App {
-    pub async fn analyse(&self, text: &str, who: &ComplainantIdentity) -> Result<Analysis> {
-        let mut redacted: String = text.chars().map(|c| if c.is_ascii_digit() { '*' } else { c }).collect();
-        for v in [&who.name, &who.address].into_iter().flatten() {
-            if !v.is_empty() {
-                redacted = redacted.replace(v.as_str(), "某某");
+    /// Bring the duplicate index up to date with every stored case.
+    pub async fn sync_dup_index(&self) -> Result<()> {
+        loop {
+            let seen = self
+                .triage
+                .index
+                .lock()
+                .map(|s| s.seen)
+                .map_err(|_| AppError::internal("dup index poisoned"))?;
+            let rows = ducha_store::cases::dup_docs_after(&self.store, seen, 5000).await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            // Parse outside the lock; insert under it.
+            let parsed: Vec<(i64, Option<i64>, Option<DupDoc>)> = rows
+                .into_iter()
+                .map(|(id, dup_of, doc)| {
+                    (id, dup_of, doc.and_then(|d| serde_json::from_str::<DupDoc>(&d).ok()))
+                })
+                .collect();
+            let mut st = self.triage.index.lock().map_err(|_| AppError::internal("dup index poisoned"))?;
+            for (id, dup_of, doc) in parsed {
+                if id <= st.seen {
+                    continue;
+                }
+                st.seen = id;
+                let Some(doc) = doc else { continue };
+                match dup_of {
+                    Some(p) => st.index.add_duplicate(id as u64, &doc, p as u64),
+                    None => st.index.add(id as u64, &doc),
+                }
             }
         }
-        let routing = self.triage.router.route(text);
-        let county_code = match &routing.county {
+    }
+
+    /// Route, classify, redact and look for an earlier report of the same source.
+    pub async fn analyse(&self, text: &str, who: &ComplainantIdentity) -> Result<Analysis> {
+        let a = self.triage.triage.analyze(text, &identity(who));
+        self.sync_dup_index().await?;
+        let dup = self
+            .triage
+            .index
+            .lock()
+            .map_err(|_| AppError::internal("dup index poisoned"))?
+            .index
+            .query(&a.dup_doc);
+        let county_code = match &a.routing.county {
             CountyOutcome::Code(c) => Some(c.clone()),
             CountyOutcome::Outside { .. } => Some("OUTSIDE".to_owned()),
             CountyOutcome::Unknown => None,
         };
+        let mut evidence: Vec<String> = a.routing.evidence.clone();
+        evidence.extend(a.classification.evidence.iter().cloned());
         let explanation = serde_json::json!({
-            "evidence": routing.evidence,
-            "confidence": { "county": routing.confidence.county, "township": routing.confidence.township, "village": routing.confidence.village },
-            "outside": match &routing.county { CountyOutcome::Outside { name } => Some(name.clone()), _ => None },
+            "evidence": evidence,
+            "routing_evidence": a.routing.evidence,
+            "type_evidence": a.classification.evidence,
+            "duplicate_evidence": dup.as_ref().map(|d| d.evidence.clone()).unwrap_or_default(),
+            "duplicate_score": dup.as_ref().map(|d| d.score),
+            "outside": match &a.routing.county { CountyOutcome::Outside { name } => Some(name.clone()), _ => None },
+            "confidence": {
+                "county": a.routing.confidence.county,
+                "township": a.routing.confidence.township,
+                "village": a.routing.confidence.village,
+                "pollution_types": a.classification.confidence.pollution_types,
+                "sansan": a.classification.confidence.sansan,
+            },
         });
         Ok(Analysis {
             county_code,
-            township_code: routing.township_code.clone(),
-            village_code: routing.village_code.clone(),
-            redacted_text: redacted,
+            township_code: a.routing.township_code.clone(),
+            village_code: a.routing.village_code.clone(),
+            pollution_types: a.classification.pollution_types.iter().map(|t| t.label().to_owned()).collect(),
+            sansan: a.classification.sansan.map(|s| s.label().to_owned()),
+            redacted_text: a.redacted.text.clone(),
+            dup_of: dup.map(|d| d.id as i64),
             explanation,
-            ..Analysis::default()
+            dup_doc: serde_json::to_string(&a.dup_doc).unwrap_or_default(),
         })
     }
-
-    pub fn remember_for_duplicates(&self, _id: i64, _a: &Analysis) {}
 }

@@ -62,6 +62,8 @@ pub struct NewCase {
     pub county_unit_id: Option<i64>,
     pub created_by: Option<i64>,
     pub now: i64,
+    /// JSON of the duplicate-index features.
+    pub dup_doc: Option<String>,
 }
 
 /// The next serial for accept numbers of one campaign day; atomic under concurrent intake on both
@@ -82,8 +84,8 @@ pub async fn insert_case(tx: &mut Tx, c: &NewCase) -> Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO cases (campaign_id, accept_no, channel, received_at, original_text, redacted_text, county_code,
              township_code, village_code, pollution_types, sansan, triage, dup_of, stage, county_unit_id, created_by,
-             updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+             updated_at, dup_doc)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
     )
     .bind(c.campaign_id)
     .bind(&c.accept_no)
@@ -102,6 +104,7 @@ pub async fn insert_case(tx: &mut Tx, c: &NewCase) -> Result<i64> {
     .bind(c.county_unit_id)
     .bind(c.created_by)
     .bind(c.now)
+    .bind(&c.dup_doc)
     .fetch_one(tx.conn())
     .await
     .map_err(|e| match StoreError::from(e) {
@@ -509,6 +512,19 @@ pub async fn set_assignment_due(tx: &mut Tx, id: i64, due_at: i64) -> Result<()>
         .execute(tx.conn())
         .await?;
     Ok(())
+}
+
+/// Cases after `after_id` with their duplicate link and index features, in id order (index rebuild).
+pub async fn dup_docs_after(
+    store: &Store,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Option<i64>, Option<String>)>> {
+    Ok(sqlx::query_as("SELECT id, dup_of, dup_doc FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(store.reader())
+        .await?)
 }
 
 pub async fn count_cases(store: &Store) -> Result<i64> {

@@ -176,6 +176,7 @@ async fn story(backend: Backend) {
         county_unit_id: None,
         created_by: Some(user),
         now: 100,
+        dup_doc: None,
     };
     let case_id = cases::insert_case(&mut tx, &new).await.unwrap();
     let who = ComplainantIdentity {
