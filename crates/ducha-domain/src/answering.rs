@@ -9,13 +9,13 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::calendar::WorkCalendar;
+use crate::calendar::{WorkCalendar, beijing};
 use crate::campaign::AnsweringHours;
-use crate::time::to_cst;
 
 /// The answering day whose batch a complaint received at `received_at` belongs to.
 pub fn batch_day_of(received_at: DateTime<Utc>, hours: AnsweringHours) -> NaiveDate {
-    let local = to_cst(received_at).naive_local();
+    // At the far ends of chrono's range, where Beijing time does not exist, the UTC date is used.
+    let local = beijing(received_at).unwrap_or(received_at.naive_utc());
     let date = local.date();
     if local.time() >= hours.end { date.succ_opt().unwrap_or(date) } else { date }
 }

@@ -35,11 +35,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
-use crate::time::{from_cst, to_cst};
+use crate::time::from_cst;
 
 /// The built-in notices list (`data/holidays/notices.csv`).
 pub const BUILTIN_NOTICES_CSV: &str = include_str!("../../../data/holidays/notices.csv");
@@ -531,6 +531,25 @@ impl WorkCalendar {
     }
 }
 
+/// The Beijing wall-clock time of `t`, or `None` at the far ends of chrono's range where the local time
+/// does not exist (using [`crate::time::to_cst`] there would panic).
+pub fn beijing(t: DateTime<Utc>) -> Option<NaiveDateTime> {
+    t.naive_utc().checked_add_signed(TimeDelta::hours(8))
+}
+
+/// [`beijing`], refusing instants outside the calendar's reach.
+pub fn beijing_checked(t: DateTime<Utc>) -> Result<NaiveDateTime, DomainError> {
+    beijing(t).ok_or_else(|| DomainError::invalid("time", "时间超出可计算范围"))
+}
+
+/// [`crate::time::human_cst`] that never panics.
+pub fn human_time(t: DateTime<Utc>) -> String {
+    match beijing(t) {
+        Some(local) => local.format("%Y年%m月%d日 %H:%M").to_string(),
+        None => "（时间超出范围）".to_string(),
+    }
+}
+
 /// The warning attached to results that used a weekends-only estimate for `year`.
 pub fn weekends_only_warning(year: i32) -> String {
     format!(
@@ -630,7 +649,7 @@ impl<'a> Walk<'a> {
 
     /// Working position of `t` looking forward: `(working day, offset in [0, L))`.
     fn pos_forward(&mut self, t: DateTime<Utc>) -> Result<(NaiveDate, TimeDelta), DomainError> {
-        let local = to_cst(t).naive_local();
+        let local = beijing_checked(t)?;
         let (date, time) = (local.date(), local.time());
         let cfg = self.cfg();
         if self.is_working(date)? && time < cfg.workday_end {
@@ -641,7 +660,7 @@ impl<'a> Walk<'a> {
 
     /// Working position of `t` looking backward: `(working day, offset in (0, L])`.
     fn pos_backward(&mut self, t: DateTime<Utc>) -> Result<(NaiveDate, TimeDelta), DomainError> {
-        let local = to_cst(t).naive_local();
+        let local = beijing_checked(t)?;
         let (date, time) = (local.date(), local.time());
         let cfg = self.cfg();
         if self.is_working(date)? && time > cfg.workday_start {
@@ -698,8 +717,8 @@ impl<'a> Walk<'a> {
         if b <= a {
             return Ok(TimeDelta::zero());
         }
-        let last = to_cst(b).date_naive();
-        let mut date = to_cst(a).date_naive();
+        let last = beijing_checked(b)?.date();
+        let mut date = beijing_checked(a)?.date();
         let mut total = TimeDelta::zero();
         while date <= last {
             if self.is_working(date)? {

@@ -25,9 +25,11 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::DomainError;
-use crate::calendar::{DayKind, Walk, WorkCalendar, WorkingDuration, human_date, weekday_zh};
+use crate::calendar::{
+    DayKind, Walk, WorkCalendar, WorkingDuration, beijing_checked, human_date, human_time, weekday_zh,
+};
 use crate::quiet::{Delivery, QuietHoursConfig, delivery_time};
-use crate::time::{from_cst, human_cst, iso_cst, to_cst};
+use crate::time::{from_cst, human_cst, iso_cst};
 use crate::unit::UnitLevel;
 
 /// The most working days one due time may span.
@@ -76,7 +78,7 @@ fn note(day: crate::calendar::ResolvedDay) -> CalendarNote {
 pub fn due_after_working_days(start: DateTime<Utc>, n: u32, cal: &WorkCalendar) -> Result<Due, DomainError> {
     positive("working_days", n, MAX_WORKING_DAYS)?;
     let mut walk = Walk::new(cal);
-    let mut date = to_cst(start).date_naive();
+    let mut date = beijing_checked(start)?.date();
     let mut counted = Vec::with_capacity(n as usize);
     let mut crossed = Vec::new();
     while counted.len() < n as usize {
@@ -110,7 +112,7 @@ pub fn due_after_working_hours(
     let mut walk = Walk::new(cal);
     let at = walk.add_working(start, TimeDelta::hours(i64::from(hours)))?;
     let (mut counted, mut crossed) = (Vec::new(), Vec::new());
-    let (mut date, last) = (to_cst(start).date_naive(), to_cst(at).date_naive());
+    let (mut date, last) = (beijing_checked(start)?.date(), beijing_checked(at)?.date());
     while date <= last {
         let day = walk.day(date)?;
         if day.kind.is_working() && cal.config().working_within_day(date, start, at) > TimeDelta::zero() {
@@ -200,10 +202,14 @@ pub fn working_days_between(
 pub fn remaining_text(now: DateTime<Utc>, due: DateTime<Utc>, cal: &WorkCalendar) -> String {
     match working_days_between(now, due, cal) {
         Ok(r) => r.text(),
-        Err(_) if now > due => {
-            format!("已超过截止时间（{}），缺少节假日数据，无法折算工作日", human_cst(due))
+        Err(e) => {
+            let why = if e.code == "calendar_year_missing" { "缺少节假日数据，" } else { "" };
+            if now > due {
+                format!("已超过截止时间（{}），{why}无法折算工作日", human_time(due))
+            } else {
+                format!("截止{}（{why}未折算工作日）", human_time(due))
+            }
         }
-        Err(_) => format!("截止{}（缺少节假日数据，未折算工作日）", human_cst(due)),
     }
 }
 

@@ -20,8 +20,8 @@ use chrono::{DateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
-use crate::calendar::{Walk, WorkCalendar, human_date, weekday_zh};
-use crate::time::{human_cst, to_cst};
+use crate::calendar::{Walk, WorkCalendar, beijing_checked, human_date, weekday_zh};
+use crate::time::human_cst;
 use crate::unit::UnitLevel;
 
 /// When, and to whom, nothing is delivered.
@@ -115,7 +115,7 @@ pub fn delivery_time(
     if !cfg.applies_to(level) {
         return Ok(at_once(format!("{}不适用夜间静默，立即送达", level.label()), Vec::new()));
     }
-    let local = to_cst(created).naive_local();
+    let local = beijing_checked(created)?;
     let (date, time) = (local.date(), local.time());
     let mut walk = Walk::new(cal);
     if !cfg.is_quiet(time) {
