@@ -2,6 +2,8 @@
 //! against an independently published copy (NateScarlet/holiday-cn, see `fixtures/holiday-cn/README.md`),
 //! every date of 2019–2026.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, Weekday};

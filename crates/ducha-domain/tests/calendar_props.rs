@@ -1,6 +1,8 @@
 //! Property tests of R5.1 (quiet hours), R5.2 (compression guard) and R5.3 (working time), each against a
 //! deliberately naive oracle: minute-by-minute counting over the calendar's day kinds.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
 use ducha_domain::calendar::{MissingYearPolicy, WorkCalendar, WorkingDuration, WorkingTimeConfig};
 use ducha_domain::compression::{check_child_due, earliest_allowed_child_due};
