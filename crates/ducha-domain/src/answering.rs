@@ -47,7 +47,7 @@ mod tests {
     }
 
     #[test]
-    fn batch_day_friday_1959_vs_2001_and_night_receipts() {
+    fn r2_1_answering_day_friday_1959_vs_2001_and_night_receipts() {
         let h = AnsweringHours::default();
         let rows = [
             (at(2024, 3, 8, 19, 59), date(2024, 3, 8)),
@@ -64,7 +64,7 @@ mod tests {
     }
 
     #[test]
-    fn batch_window_and_cutoff_agree_with_batch_day() {
+    fn r2_1_batch_window_and_cutoff_agree_with_batch_day() {
         let h = AnsweringHours {
             start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
             end: NaiveTime::from_hms_opt(21, 0, 0).unwrap(),

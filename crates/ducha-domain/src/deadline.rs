@@ -317,7 +317,9 @@ pub fn explain_plan(plan: &DuePlan) -> Vec<String> {
     let mut lines = vec![format!("创建时间：{}", human_cst(plan.delivery.created))];
     lines.push(format!("送达时间：{}（{}）", human_cst(plan.delivery.at), plan.delivery.reason_text));
     lines.extend(plan.delivery.warnings.iter().map(|w| format!("注意：{w}")));
-    lines.extend(explain(&plan.due));
+    // A warning the delivery already showed is not repeated under the due time.
+    let shown: Vec<String> = plan.delivery.warnings.iter().map(|w| format!("注意：{w}")).collect();
+    lines.extend(explain(&plan.due).into_iter().filter(|l| !shown.contains(l)));
     lines
 }
 
@@ -443,6 +445,18 @@ mod tests {
         assert!(due.warnings[0].contains("2027年") && due.warnings[0].contains("仅按周六、周日"));
         assert!(due.crossed.iter().all(|c| c.estimated));
         assert!(explain(&due).last().unwrap().starts_with("注意：缺少2027年"));
+        // Held overnight into 2027 for a township: delivered (estimated) 2027-01-01 08:00, one warning shown.
+        let plan = plan_due(
+            at(2026, 12, 31, 21, 0),
+            3,
+            Some(UnitLevel::Township),
+            &QuietHoursConfig::default(),
+            &estimating,
+        )
+        .unwrap();
+        assert_eq!((plan.delivery.at, plan.due.at), (at(2027, 1, 1, 8, 0), at(2027, 1, 6, 18, 0)));
+        let lines = explain_plan(&plan);
+        assert_eq!(lines.iter().filter(|l| l.starts_with("注意：")).count(), 1, "{lines:#?}");
         // A year without any data at all, far from the boundary.
         assert_eq!(
             due_after_working_days(at(2018, 6, 1, 10, 0), 3, &cal()).unwrap_err().code,

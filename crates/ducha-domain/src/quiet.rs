@@ -145,7 +145,7 @@ pub fn delivery_time(
         deferred: true,
         overridden: false,
         reason_text: format!(
-            "{}为夜间静默时段，顺延至下一个工作日（{}{}）{}送达",
+            "{}为夜间静默时段，顺延至{}（{}）{}送达",
             cfg.label(),
             human_date(day),
             weekday_zh(day),
@@ -253,7 +253,7 @@ mod tests {
         let held = delivery_time(at(2024, 3, 8, 20, 1), UnitLevel::Township, &cfg, &cal).unwrap();
         assert_eq!(
             held.reason_text,
-            "20:00至次日08:00为夜间静默时段，顺延至下一个工作日（2024年03月11日星期一）08:00送达"
+            "20:00至次日08:00为夜间静默时段，顺延至2024年03月11日（星期一）08:00送达"
         );
         let sunday = delivery_time(at(2024, 3, 10, 10, 0), UnitLevel::Township, &cfg, &cal).unwrap();
         assert!(sunday.reason_text.starts_with("周末白天，立即送达"), "{}", sunday.reason_text);
