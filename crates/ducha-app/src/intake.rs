@@ -134,6 +134,9 @@ impl App {
         if received > now + chrono::Duration::minutes(5) {
             return Err(AppError::invalid("received_at", "受理时间不能晚于当前时间"));
         }
+        if received < now - chrono::Duration::days(366) {
+            return Err(AppError::invalid("received_at", "受理时间不能早于一年前"));
+        }
 
         let analysis = self.analyse(text, &who).await?;
         let county_code = blank_to_none(&input.county_code).or(analysis.county_code.clone());
