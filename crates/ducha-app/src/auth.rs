@@ -98,7 +98,7 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sm3::digest(token.as_bytes()))
 }
 
-fn random_token() -> String {
+pub fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
 }
 

@@ -57,7 +57,10 @@ impl App {
         };
         let (rows, _) = cases::list(&self.store, Scope::All, &filter).await?;
         if rows.is_empty() {
-            return Err(AppError::conflict("empty_batch", format!("{}没有待交办的群众举报件", date.format("%Y年%m月%d日"))));
+            return Err(AppError::conflict(
+                "empty_batch",
+                format!("{}没有待交办的群众举报件", date.format("%Y年%m月%d日")),
+            ));
         }
         let mut assigned = 0;
         let mut kept = Vec::new();
@@ -66,14 +69,26 @@ impl App {
                 kept.push(c.accept_no.clone());
                 continue;
             }
-            let input = ActInput { action: Action::Assign.code().into(), expected_version: Some(c.version), ..ActInput::default() };
+            let input = ActInput {
+                action: Action::Assign.code().into(),
+                expected_version: Some(c.version),
+                ..ActInput::default()
+            };
             self.act(user, c.id, &input).await?;
             assigned += 1;
         }
         let day = date.format("%Y-%m-%d").to_string();
         let b = batches::list(&self.store, campaign.id).await?.into_iter().find(|b| b.answering_date == day);
-        let b: BatchRow = b.ok_or_else(|| AppError::conflict("empty_batch", "本批次没有可交办的案件（均为外地或重复件）"))?;
-        Ok(BatchSent { batch_id: b.id, number: b.number, answering_date: b.answering_date, due_at: b.due_at, assigned, kept })
+        let b: BatchRow =
+            b.ok_or_else(|| AppError::conflict("empty_batch", "本批次没有可交办的案件（均为外地或重复件）"))?;
+        Ok(BatchSent {
+            batch_id: b.id,
+            number: b.number,
+            answering_date: b.answering_date,
+            due_at: b.due_at,
+            assigned,
+            kept,
+        })
     }
 
     /// Batches of the campaign with their progress: (batch, total, closed, partly closed, overdue).

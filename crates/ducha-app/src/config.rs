@@ -18,6 +18,43 @@ pub struct Config {
     pub argon2_t_cost: u32,
     /// Base URL for links in notifications and feeds.
     pub public_base_url: String,
+    /// Office hours and what to do for a year without holiday data (refuse, or weekends only with a
+    /// visible warning).
+    pub working_time: ducha_domain::calendar::WorkingTimeConfig,
+    /// Outgoing e-mail (SMTP); none configured means the e-mail channel is not used.
+    pub smtp: Option<SmtpConfig>,
+    /// Secret for the `X-Ducha-Signature` (HMAC-SM3) of webhook deliveries.
+    pub webhook_secret: Option<String>,
+    /// SMS gateway webhook (callback links to complainants); receives `{phone, text}` as JSON.
+    pub sms_webhook_url: Option<String>,
+    /// How often the background worker looks for due messages (milliseconds).
+    pub worker_poll_ms: u64,
+    /// Where evidence attachments are stored (outside the database).
+    pub attachments_dir: String,
+}
+
+/// SMTP relay settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    pub from: String,
+    /// Use STARTTLS (on by default; turn off only for a relay on the local machine).
+    #[serde(default = "yes")]
+    pub starttls: bool,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub password: Option<String>,
+}
+
+fn default_smtp_port() -> u16 {
+    25
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for Config {
@@ -30,6 +67,12 @@ impl Default for Config {
             argon2_m_cost: 19456,
             argon2_t_cost: 2,
             public_base_url: "http://127.0.0.1:8080".into(),
+            working_time: ducha_domain::calendar::WorkingTimeConfig::default(),
+            smtp: None,
+            webhook_secret: None,
+            sms_webhook_url: None,
+            worker_poll_ms: 2000,
+            attachments_dir: "ducha-files".into(),
         }
     }
 }

@@ -6,14 +6,18 @@
 //! decides who may see what ([`auth::CurrentUser::scope`]).
 
 pub mod auth;
+pub mod batches;
 pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod directory;
 pub mod error;
+pub mod handling;
 pub mod intake;
 pub mod queries;
+pub mod settings;
 pub mod triage;
+pub mod worker;
 pub mod workflow;
 
 use std::sync::Arc;
@@ -34,11 +38,23 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub cipher: Option<IdentityCipher>,
     pub triage: std::sync::Arc<triage::TriageEngine>,
+    /// The working-time calendar (holidays and 调休) every due time is counted on.
+    pub calendar: std::sync::Arc<ducha_domain::calendar::WorkCalendar>,
 }
 
 impl App {
     pub fn new(store: Store, cfg: Config, clock: Arc<dyn Clock>, cipher: Option<IdentityCipher>) -> Self {
-        Self { store, cfg: Arc::new(cfg), clock, cipher, triage: triage::TriageEngine::builtin() }
+        let calendar = ducha_domain::calendar::WorkCalendar::builtin()
+            .and_then(|c| c.with_config(cfg.working_time))
+            .unwrap_or_else(|e| panic!("built-in holiday calendar is invalid: {e}"));
+        Self {
+            store,
+            cfg: Arc::new(cfg),
+            clock,
+            cipher,
+            triage: triage::TriageEngine::builtin(),
+            calendar: Arc::new(calendar),
+        }
     }
 
     pub fn now_ms(&self) -> i64 {

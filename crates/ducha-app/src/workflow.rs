@@ -3,6 +3,11 @@
 //! batch, finding, duplicate link), and writes state, audit record and notifications in one
 //! transaction.
 
+use chrono::{DateTime, Utc};
+use ducha_domain::compression::{check_child_due, default_child_due};
+use ducha_domain::deadline::due_after_working_days;
+use ducha_domain::quiet::{delivery_time, delivery_time_with_override};
+use ducha_domain::time::{from_millis, human_cst};
 use ducha_domain::unit::UnitLevel;
 use ducha_domain::workflow::{self, Action, Stage};
 use ducha_store::Tx;
@@ -16,7 +21,9 @@ use utoipa::ToSchema;
 use crate::auth::CurrentUser;
 use crate::error::ErrorKind;
 use crate::queries::CaseView;
+use crate::settings::CampaignSettings;
 use crate::{App, AppError, Result};
+use ducha_domain::closure::{ClosureState, VerificationOutcome};
 
 /// One step requested by a user.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -39,6 +46,26 @@ pub struct ActInput {
     /// `mark_duplicate`: the primary case, by accept number or id.
     #[serde(default)]
     pub dup_of: Option<String>,
+    /// `dispatch`: the due time given to the receiving unit (defaults to the latest the R5.2 guard
+    /// allows: the parent's due minus the report buffer).
+    #[serde(default)]
+    pub due_at: Option<DateTime<Utc>>,
+    /// `dispatch` to a township/department during quiet hours: deliver at once anyway, with this
+    /// written reason (R5.1 urgent override; audited and counted).
+    #[serde(default)]
+    pub urgent_reason: Option<String>,
+    /// `request_extension`: working days asked for.
+    #[serde(default)]
+    pub extension_days: Option<u32>,
+    /// `decide_extension`: approve (true) or refuse (false) the pending request.
+    #[serde(default)]
+    pub approve: Option<bool>,
+    /// `verify_*`: the verifier went on site (required when the case is in the on-site sample).
+    #[serde(default)]
+    pub onsite: Option<bool>,
+    /// `verify_*`: the verifier's notes.
+    #[serde(default)]
+    pub notes: Option<String>,
 }
 
 pub const FINDINGS: [&str; 3] = ["属实", "部分属实", "不属实"];
@@ -74,6 +101,7 @@ impl App {
             (Action::Reopen, UnitLevel::City) => unit == campaign.city_unit_id,
             (Action::Reopen, UnitLevel::County) => case.county_unit_id == Some(unit),
             (Action::DecideExtension, UnitLevel::Team) => unit == campaign.team_unit_id,
+            (Action::ReopenForReview, UnitLevel::Team) => unit == campaign.team_unit_id,
             (Action::DecideExtension, UnitLevel::City) => unit == campaign.city_unit_id,
             (Action::DecideExtension, UnitLevel::County) => case.county_unit_id == Some(unit),
             _ => match stage.holder() {
@@ -123,8 +151,10 @@ impl App {
 
         match action {
             Action::Assign => {
-                let batch = self.ensure_batch(&mut tx, &campaign, case.received_at, user, now).await?;
+                let (batch, batch_due) =
+                    self.ensure_batch(&mut tx, &campaign, case.received_at, user, now).await?;
                 patch.batch_id = Some(Some(batch));
+                patch.due_at = Some(Some(batch_due));
                 let id = cases::insert_assignment(
                     &mut tx,
                     &NewAssignment {
@@ -135,13 +165,15 @@ impl App {
                         is_lead: true,
                         created_at: now,
                         delivered_at: Some(now),
-                        due_at: None,
+                        due_at: Some(batch_due),
                         override_reason: None,
                         created_by: Some(user.id),
+                        deferred: false,
                     },
                 )
                 .await?;
                 detail["batch_id"] = batch.into();
+                detail["due_at"] = batch_due.into();
                 detail["assignment_id"] = id.into();
                 notices.push(notice(
                     &case,
@@ -164,32 +196,98 @@ impl App {
                         format!("“{}”不是{}的下级承办单位，不能转办", target.name, user.unit.name),
                     ));
                 }
-                let active = cases::active_assignments_tx(&mut tx, case_id).await?;
-                let parent = active.iter().rev().find(|a| a.unit_id == user.unit.id).map(|a| a.id);
                 let level = UnitLevel::parse(&target.level)?;
-                cases::insert_assignment(
-                    &mut tx,
-                    &NewAssignment {
-                        case_id,
-                        unit_id: target.id,
-                        level: level.code().into(),
-                        parent_id: parent,
-                        is_lead: true,
-                        created_at: now,
-                        delivered_at: Some(now),
-                        due_at: None,
-                        override_reason: None,
-                        created_by: Some(user.id),
-                    },
-                )
-                .await?;
-                notices.push(notice(
+                let settings = CampaignSettings::of(&campaign);
+                let active = cases::active_assignments_tx(&mut tx, case_id).await?;
+                let parent = active.iter().rev().find(|a| a.unit_id == user.unit.id);
+                let now_t = from_millis(now);
+                // R5.2: the receiving unit's due time keeps only the report buffer off ours.
+                let child_due = match parent.and_then(|p| p.due_at) {
+                    Some(parent_due) => {
+                        let parent_due = from_millis(parent_due);
+                        let buffer = settings.compression.buffer_for(user.level);
+                        match input.due_at {
+                            Some(want) => {
+                                if let Err(e) = check_child_due(parent_due, want, buffer, &self.calendar) {
+                                    drop(tx);
+                                    self.count_refused_compression(
+                                        user, case_id, target.id, want, parent_due,
+                                    )
+                                    .await;
+                                    return Err(e.into());
+                                }
+                                Some(want)
+                            }
+                            None => Some(default_child_due(parent_due, buffer, &self.calendar)?),
+                        }
+                    }
+                    None => input.due_at,
+                };
+                // R5.1: nothing reaches a township or department at night unless urgent and written down.
+                let urgent = input.urgent_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+                let delivery = match urgent {
+                    Some(reason) => {
+                        delivery_time_with_override(now_t, level, &settings.quiet, &self.calendar, reason)?
+                    }
+                    None => delivery_time(now_t, level, &settings.quiet, &self.calendar)?,
+                };
+                let delivered_at = delivery.at.timestamp_millis();
+                let due_ms = child_due.map(|d| d.timestamp_millis()).map(|d| d.max(delivered_at));
+                let override_reason = delivery.overridden.then(|| urgent.unwrap_or_default().to_owned());
+                let mut new_assignment = NewAssignment {
+                    case_id,
+                    unit_id: target.id,
+                    level: level.code().into(),
+                    parent_id: parent.map(|p| p.id),
+                    is_lead: true,
+                    created_at: now,
+                    delivered_at: Some(delivered_at),
+                    due_at: due_ms,
+                    override_reason: override_reason.clone(),
+                    created_by: Some(user.id),
+                    deferred: delivery.deferred,
+                };
+                cases::insert_assignment(&mut tx, &new_assignment).await?;
+                let mut n = notice(
                     &case,
                     target.id,
                     format!("转办案件 {}", case.accept_no),
-                    format!("{}转办群众举报件，请及时签收办理。", user.unit.name),
+                    format!(
+                        "{}转办群众举报件，请及时签收办理。{}",
+                        user.unit.name,
+                        due_ms
+                            .map(|d| format!("办理期限：{}。", human_cst(from_millis(d))))
+                            .unwrap_or_default()
+                    ),
                     now,
-                ));
+                );
+                n.deliver_after = delivered_at;
+                n.override_reason = override_reason.clone();
+                notices.push(n);
+                if delivery.deferred {
+                    outbox::burden_event(
+                        &mut tx,
+                        "night_held",
+                        Some(target.id),
+                        Some(case_id),
+                        Some(user.id),
+                        now,
+                        &serde_json::json!({ "delivered_at": delivered_at }),
+                    )
+                    .await?;
+                }
+                if delivery.overridden {
+                    outbox::burden_event(
+                        &mut tx,
+                        "night_override",
+                        Some(target.id),
+                        Some(case_id),
+                        Some(user.id),
+                        now,
+                        &serde_json::json!({ "reason": override_reason }),
+                    )
+                    .await?;
+                }
                 if level == UnitLevel::County {
                     patch.county_unit_id = Some(Some(target.id));
                 } else {
@@ -206,35 +304,34 @@ impl App {
                                 format!("“{}”不是{}的下级单位，不能协办", cu.name, user.unit.name),
                             ));
                         }
-                        cases::insert_assignment(
-                            &mut tx,
-                            &NewAssignment {
-                                case_id,
-                                unit_id: cu.id,
-                                level: cu.level.clone(),
-                                parent_id: parent,
-                                is_lead: false,
-                                created_at: now,
-                                delivered_at: Some(now),
-                                due_at: None,
-                                override_reason: None,
-                                created_by: Some(user.id),
-                            },
-                        )
-                        .await?;
-                        notices.push(notice(
+                        new_assignment.unit_id = cu.id;
+                        new_assignment.level = cu.level.clone();
+                        new_assignment.is_lead = false;
+                        cases::insert_assignment(&mut tx, &new_assignment).await?;
+                        let mut n = notice(
                             &case,
                             cu.id,
                             format!("协办案件 {}", case.accept_no),
                             format!("{}请你单位协助办理。", user.unit.name),
                             now,
-                        ));
+                        );
+                        n.deliver_after = delivered_at;
+                        notices.push(n);
                         co.push(cu.id);
                     }
                     detail["co_unit_ids"] = serde_json::json!(co);
                 }
+                if due_ms.is_some() {
+                    patch.due_at = Some(due_ms);
+                }
                 detail["to_unit_id"] = target.id.into();
                 detail["to_unit"] = target.name.into();
+                detail["delivered_at"] = delivered_at.into();
+                detail["due_at"] = due_ms.into();
+                detail["delivery"] = delivery.reason_text.into();
+                if let Some(r) = &override_reason {
+                    detail["urgent_reason"] = r.clone().into();
+                }
             }
             Action::Acknowledge => {
                 let active = cases::active_assignments_tx(&mut tx, case_id).await?;
@@ -300,12 +397,84 @@ impl App {
                     ));
                 }
             }
-            Action::VerifyClosed => {
-                for a in cases::active_assignments_tx(&mut tx, case_id).await? {
-                    cases::complete_assignment(&mut tx, a.id, now).await?;
+            Action::VerifyClosed | Action::VerifyPartly => {
+                let outcome = if action == Action::VerifyClosed {
+                    VerificationOutcome::Passed
+                } else {
+                    VerificationOutcome::PartlyPassed
+                };
+                let notes = input.notes.as_deref().unwrap_or("").trim();
+                let state = self
+                    .verify_case(
+                        &mut tx,
+                        user,
+                        &case,
+                        &campaign,
+                        outcome,
+                        input.onsite.unwrap_or(false),
+                        notes,
+                        now,
+                    )
+                    .await?;
+                match (action, state) {
+                    (Action::VerifyClosed, Some(ClosureState::PartlyClosed)) => {
+                        return Err(AppError::new(
+                            ErrorKind::Rule,
+                            "r1_4_plan_still_running",
+                            "本案尚有在办的限期整改计划，只能“阶段性办结”，待整改完成验收后再办结",
+                        ));
+                    }
+                    (_, Some(ClosureState::Closed)) => {
+                        patch.stage = Some(Stage::Closed.code().into());
+                        for a in cases::active_assignments_tx(&mut tx, case_id).await? {
+                            cases::complete_assignment(&mut tx, a.id, now).await?;
+                        }
+                    }
+                    (_, Some(ClosureState::PartlyClosed)) => {
+                        patch.stage = Some(Stage::PartlyClosed.code().into())
+                    }
+                    _ => {}
+                }
+                detail["onsite"] = input.onsite.unwrap_or(false).into();
+                if let Some(s) = &patch.stage {
+                    detail["to"] = s.clone().into();
                 }
             }
-            Action::RejectVerification | Action::Reopen => {
+            Action::RejectVerification => {
+                let notes = reason.unwrap_or_default();
+                self.verify_case(
+                    &mut tx,
+                    user,
+                    &case,
+                    &campaign,
+                    VerificationOutcome::Failed { reason: notes.to_owned() },
+                    input.onsite.unwrap_or(false),
+                    notes,
+                    now,
+                )
+                .await?;
+                if let Some(h) = case.handler_unit_id {
+                    notices.push(notice(
+                        &case,
+                        h,
+                        format!("{} {}", action.label(), case.accept_no),
+                        notes.to_owned(),
+                        now,
+                    ));
+                }
+            }
+            Action::ReopenForReview => {
+                if let Some(county) = case.county_unit_id {
+                    notices.push(notice(
+                        &case,
+                        county,
+                        format!("请复核 {}", case.accept_no),
+                        reason.unwrap_or_default().to_owned(),
+                        now,
+                    ));
+                }
+            }
+            Action::Reopen => {
                 if let Some(h) = case.handler_unit_id {
                     notices.push(notice(
                         &case,
@@ -320,10 +489,13 @@ impl App {
                 let primary = self.resolve_primary(&mut tx, &case, input.dup_of.as_deref()).await?;
                 patch.dup_of = Some(Some(primary.id));
                 cases::increment_repeat(&mut tx, primary.id).await?;
+                if self.reopen_on_repeat(&mut tx, &primary, &campaign, now).await? {
+                    detail["reopened_primary"] = true.into();
+                }
                 detail["dup_of"] = primary.id.into();
                 detail["dup_of_accept_no"] = primary.accept_no.into();
             }
-            Action::VerifyPartly | Action::StartInvestigation => {}
+            Action::StartInvestigation => {}
             Action::RequestExtension | Action::DecideExtension => {
                 return Err(AppError::new(
                     ErrorKind::Rule,
@@ -336,7 +508,7 @@ impl App {
         cases::update(&mut tx, case_id, case.version, &patch, now).await?;
         audit::append(&mut tx, &user.audit(now, "case.transition", "case", case_id, detail)).await?;
         for n in &notices {
-            outbox::enqueue(&mut tx, n).await?;
+            self.enqueue_notice(&mut tx, n).await?;
         }
         tx.commit().await?;
         self.case_view(user, case_id).await.map_err(|e| {
@@ -376,7 +548,8 @@ impl App {
         Ok(primary)
     }
 
-    /// The batch for the answering day of `received_at`, created on first use.
+    /// The batch for the answering day of `received_at` (08:00–20:00; later receipts belong to the next
+    /// day), created on first use with its due time; returns (batch id, due instant in ms).
     pub(crate) async fn ensure_batch(
         &self,
         tx: &mut Tx,
@@ -384,14 +557,44 @@ impl App {
         received_at: i64,
         user: &CurrentUser,
         now: i64,
-    ) -> Result<i64> {
-        let day = ducha_domain::time::to_cst(ducha_domain::time::from_millis(received_at))
+    ) -> Result<(i64, i64)> {
+        let hours = crate::batches::answering_hours(campaign);
+        let day = ducha_domain::answering::batch_day_of(from_millis(received_at), hours)
             .format("%Y-%m-%d")
             .to_string();
-        if let Some(id) = ducha_store::batches::find(tx, campaign.id, &day).await? {
-            return Ok(id);
+        if let Some(id) = ducha_store::batches::find(tx, campaign.id, &day).await?
+            && let Some(b) = ducha_store::batches::get_in_tx(tx, id).await?
+        {
+            return Ok((id, b.due_at.unwrap_or(now)));
         }
-        let id = ducha_store::batches::create(tx, campaign.id, &day, now, Some(user.id)).await?;
-        Ok(id)
+        let settings = CampaignSettings::of(campaign);
+        let due = due_after_working_days(from_millis(now), settings.batch_due_working_days, &self.calendar)?
+            .at
+            .timestamp_millis();
+        let id = ducha_store::batches::create(tx, campaign.id, &day, now, Some(user.id), due).await?;
+        Ok((id, due))
+    }
+
+    /// Persist one refused compression (R5.2) for the burden dashboard, outside the refused transaction.
+    async fn count_refused_compression(
+        &self,
+        user: &CurrentUser,
+        case_id: i64,
+        target: i64,
+        wanted: DateTime<Utc>,
+        parent_due: DateTime<Utc>,
+    ) {
+        let now = self.now_ms();
+        let res = async {
+            let mut tx = self.store.begin().await?;
+            let detail = serde_json::json!({ "wanted": wanted.timestamp_millis(), "parent_due": parent_due.timestamp_millis(), "to_unit_id": target });
+            outbox::burden_event(&mut tx, "compression_refused", Some(user.unit.id), Some(case_id), Some(user.id), now, &detail).await?;
+            audit::append(&mut tx, &user.audit(now, "case.compression_refused", "case", case_id, detail)).await?;
+            tx.commit().await
+        }
+        .await;
+        if let Err(e) = res {
+            tracing::warn!(error = %e, "could not record a refused compression");
+        }
     }
 }

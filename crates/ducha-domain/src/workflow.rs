@@ -188,10 +188,12 @@ pub enum Action {
     RequestExtension,
     /// 审批延期申请.
     DecideExtension,
+    /// 回访不满意，交县（区）复核: a closed case goes back to the county for review.
+    ReopenForReview,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::Assign,
         Action::Dispatch,
         Action::Acknowledge,
@@ -207,6 +209,7 @@ impl Action {
         Action::MarkDuplicate,
         Action::RequestExtension,
         Action::DecideExtension,
+        Action::ReopenForReview,
     ];
 
     pub fn code(self) -> &'static str {
@@ -226,6 +229,7 @@ impl Action {
             Action::MarkDuplicate => "mark_duplicate",
             Action::RequestExtension => "request_extension",
             Action::DecideExtension => "decide_extension",
+            Action::ReopenForReview => "reopen_for_review",
         }
     }
 
@@ -253,6 +257,7 @@ impl Action {
             Action::MarkDuplicate => "标记重复件",
             Action::RequestExtension => "申请延期",
             Action::DecideExtension => "审批延期",
+            Action::ReopenForReview => "回访不满意交县级复核",
         }
     }
 
@@ -265,6 +270,7 @@ impl Action {
                 | Action::Reopen
                 | Action::RequestExtension
                 | Action::MarkDuplicate
+                | Action::ReopenForReview
         )
     }
 
@@ -279,6 +285,7 @@ impl Action {
             | Action::RejectVerification
             | Action::DecideExtension => &[Role::Office],
             Action::Reopen => &[Role::Office, Role::Team],
+            Action::ReopenForReview => &[Role::Operator, Role::Team],
             Action::Acknowledge | Action::Return | Action::RequestExtension => &[Role::Office, Role::Handler],
             Action::StartInvestigation
             | Action::RecordFinding
@@ -346,6 +353,7 @@ fn next(stage: Stage, action: Action, level: UnitLevel) -> Option<Stage> {
         (S::AwaitingVerification, A::RejectVerification) if level == L::County => S::Rectifying,
 
         (S::PartlyClosed, A::SubmitReport) if handling => S::AwaitingVerification,
+        (S::Closed | S::PartlyClosed, A::ReopenForReview) if level == L::Team => S::AwaitingVerification,
         (S::Closed | S::PartlyClosed, A::Reopen) if matches!(level, L::County | L::City | L::Team) => {
             S::Investigating
         }
@@ -475,6 +483,10 @@ mod tests {
         (S::PartlyClosed, A::Reopen, R::Office, L::County, S::Investigating),
         (S::PartlyClosed, A::Reopen, R::Office, L::City, S::Investigating),
         (S::PartlyClosed, A::Reopen, R::Team, L::Team, S::Investigating),
+        (S::Closed, A::ReopenForReview, R::Operator, L::Team, S::AwaitingVerification),
+        (S::Closed, A::ReopenForReview, R::Team, L::Team, S::AwaitingVerification),
+        (S::PartlyClosed, A::ReopenForReview, R::Operator, L::Team, S::AwaitingVerification),
+        (S::PartlyClosed, A::ReopenForReview, R::Team, L::Team, S::AwaitingVerification),
     ];
 
     fn check(stage: Stage, action: Action, role: Role, level: UnitLevel, expect: Option<Stage>) {

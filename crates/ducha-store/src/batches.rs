@@ -27,7 +27,14 @@ pub async fn find(tx: &mut Tx, campaign_id: i64, day: &str) -> Result<Option<i64
 }
 
 /// Create the next-numbered batch of a campaign (numbers follow creation order).
-pub async fn create(tx: &mut Tx, campaign_id: i64, day: &str, now: i64, by: Option<i64>) -> Result<i64> {
+pub async fn create(
+    tx: &mut Tx,
+    campaign_id: i64,
+    day: &str,
+    now: i64,
+    by: Option<i64>,
+    due_at: i64,
+) -> Result<i64> {
     let lock = tx.for_update();
     // Lock the campaign row so two instances cannot take the same number.
     let _: i64 =
@@ -42,14 +49,15 @@ pub async fn create(tx: &mut Tx, campaign_id: i64, day: &str, now: i64, by: Opti
     .fetch_one(tx.conn())
     .await?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO batches (campaign_id, number, answering_date, created_at, assigned_at, created_by)
-         VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
+        "INSERT INTO batches (campaign_id, number, answering_date, created_at, assigned_at, created_by, due_at)
+         VALUES ($1, $2, $3, $4, $4, $5, $6) RETURNING id",
     )
     .bind(campaign_id)
     .bind(next)
     .bind(day)
     .bind(now)
     .bind(by)
+    .bind(due_at)
     .fetch_one(tx.conn())
     .await?)
 }
@@ -59,6 +67,39 @@ pub async fn list(store: &Store, campaign_id: i64) -> Result<Vec<BatchRow>> {
         "SELECT {COLS} FROM batches WHERE campaign_id = $1 ORDER BY number"
     )))
     .bind(campaign_id)
+    .fetch_all(store.reader())
+    .await?)
+}
+
+pub async fn get_in_tx(tx: &mut Tx, id: i64) -> Result<Option<BatchRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLS} FROM batches WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+pub async fn by_number(store: &Store, campaign_id: i64, number: i64) -> Result<Option<BatchRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM batches WHERE campaign_id = $1 AND number = $2"
+    )))
+    .bind(campaign_id)
+    .bind(number)
+    .fetch_optional(store.reader())
+    .await?)
+}
+
+/// Per batch: total cases, closed, partly closed, still open, overdue at `now`.
+pub async fn board(store: &Store, campaign_id: i64, now: i64) -> Result<Vec<(i64, i64, i64, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.batch_id,
+                CAST(COUNT(*) AS BIGINT),
+                CAST(SUM(CASE WHEN c.stage = 'closed' THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN c.stage = 'partly_closed' THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN c.due_at IS NOT NULL AND c.due_at < $2 AND c.stage NOT IN ('closed', 'partly_closed', 'duplicate') THEN 1 ELSE 0 END) AS BIGINT)
+         FROM cases c WHERE c.campaign_id = $1 AND c.batch_id IS NOT NULL GROUP BY c.batch_id",
+    )
+    .bind(campaign_id)
+    .bind(now)
     .fetch_all(store.reader())
     .await?)
 }

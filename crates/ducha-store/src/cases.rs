@@ -419,9 +419,13 @@ pub struct AssignmentRow {
     pub completed_at: Option<i64>,
     pub override_reason: Option<String>,
     pub created_by: Option<i64>,
+    pub reminded_at: Option<i64>,
+    pub escalated_at: Option<i64>,
+    /// 1 when the delivery was held for quiet hours.
+    pub deferred: i64,
 }
 
-const ASSIGNMENT_COLS: &str = "id, case_id, unit_id, level, parent_id, is_lead, status, created_at, delivered_at, due_at, acknowledged_at, returned_at, return_reason, completed_at, override_reason, created_by";
+const ASSIGNMENT_COLS: &str = "id, case_id, unit_id, level, parent_id, is_lead, status, created_at, delivered_at, due_at, acknowledged_at, returned_at, return_reason, completed_at, override_reason, created_by, reminded_at, escalated_at, deferred";
 
 #[derive(Debug, Clone)]
 pub struct NewAssignment {
@@ -435,13 +439,14 @@ pub struct NewAssignment {
     pub due_at: Option<i64>,
     pub override_reason: Option<String>,
     pub created_by: Option<i64>,
+    pub deferred: bool,
 }
 
 pub async fn insert_assignment(tx: &mut Tx, a: &NewAssignment) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO assignments (case_id, unit_id, level, parent_id, is_lead, status, created_at, delivered_at, due_at,
-             override_reason, created_by)
-         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10) RETURNING id",
+             override_reason, created_by, deferred)
+         VALUES ($1, $2, $3, $4, $5, 'active', $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(a.case_id)
     .bind(a.unit_id)
@@ -453,6 +458,7 @@ pub async fn insert_assignment(tx: &mut Tx, a: &NewAssignment) -> Result<i64> {
     .bind(a.due_at)
     .bind(&a.override_reason)
     .bind(a.created_by)
+    .bind(i64::from(a.deferred))
     .fetch_one(tx.conn())
     .await?)
 }
@@ -523,6 +529,83 @@ pub async fn dup_docs_after(
     Ok(sqlx::query_as("SELECT id, dup_of, dup_doc FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
         .bind(after_id)
         .bind(limit)
+        .fetch_all(store.reader())
+        .await?)
+}
+
+/// Active assignments due before `before` that have not been reminded (the reminder job).
+pub async fn assignments_to_remind(store: &Store, now: i64, before: i64) -> Result<Vec<AssignmentRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ASSIGNMENT_COLS} FROM assignments WHERE status = 'active' AND reminded_at IS NULL AND due_at IS NOT NULL
+         AND due_at > $1 AND due_at <= $2 ORDER BY due_at"
+    )))
+    .bind(now)
+    .bind(before)
+    .fetch_all(store.reader())
+    .await?)
+}
+
+/// Active assignments past due and not yet escalated (the escalation job).
+pub async fn assignments_overdue(store: &Store, now: i64) -> Result<Vec<AssignmentRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ASSIGNMENT_COLS} FROM assignments WHERE status = 'active' AND escalated_at IS NULL AND due_at IS NOT NULL AND due_at <= $1
+         ORDER BY due_at"
+    )))
+    .bind(now)
+    .fetch_all(store.reader())
+    .await?)
+}
+
+/// Mark reminded/escalated; true if this call did it (so two workers never both notify).
+pub async fn mark_assignment(tx: &mut Tx, id: i64, column: AssignmentMark, at: i64) -> Result<bool> {
+    let sql = match column {
+        AssignmentMark::Reminded => {
+            "UPDATE assignments SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL"
+        }
+        AssignmentMark::Escalated => {
+            "UPDATE assignments SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL"
+        }
+    };
+    Ok(sqlx::query(sql).bind(at).bind(id).execute(tx.conn()).await?.rows_affected() > 0)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignmentMark {
+    Reminded,
+    Escalated,
+}
+
+pub async fn assignment(store: &Store, id: i64) -> Result<Option<AssignmentRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ASSIGNMENT_COLS} FROM assignments WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(store.reader())
+    .await?)
+}
+
+/// All assignments (dashboards: time given vs time used).
+pub async fn all_assignments(store: &Store) -> Result<Vec<AssignmentRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {ASSIGNMENT_COLS} FROM assignments ORDER BY id")))
+        .fetch_all(store.reader())
+        .await?)
+}
+
+/// Active assignments of one unit with their cases (a township's "my tasks").
+pub async fn active_for_unit(store: &Store, unit_id: i64) -> Result<Vec<AssignmentRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {ASSIGNMENT_COLS} FROM assignments WHERE unit_id = $1 AND status = 'active' ORDER BY due_at, id"
+    )))
+    .bind(unit_id)
+    .fetch_all(store.reader())
+    .await?)
+}
+
+/// The redacted texts of a county's cases (to tell whether any complaint names a subject).
+pub async fn texts_in_county(store: &Store, campaign_id: i64, county_code: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT redacted_text FROM cases WHERE campaign_id = $1 AND county_code = $2")
+        .bind(campaign_id)
+        .bind(county_code)
         .fetch_all(store.reader())
         .await?)
 }

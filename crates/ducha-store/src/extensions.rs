@@ -23,7 +23,16 @@ pub struct ExtensionRow {
 
 const COLS: &str = "id, case_id, assignment_id, unit_id, requested_days, reason, requested_at, requested_by, decided_at, decided_by, approved, decision_note, new_due_at";
 
-pub async fn request(tx: &mut Tx, case_id: i64, assignment_id: i64, unit_id: i64, days: i64, reason: &str, now: i64, by: i64) -> Result<i64> {
+pub async fn request(
+    tx: &mut Tx,
+    case_id: i64,
+    assignment_id: i64,
+    unit_id: i64,
+    days: i64,
+    reason: &str,
+    now: i64,
+    by: i64,
+) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO extension_requests (case_id, assignment_id, unit_id, requested_days, reason, requested_at, requested_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -49,7 +58,15 @@ pub async fn pending(tx: &mut Tx, case_id: i64) -> Result<Option<ExtensionRow>> 
     .await?)
 }
 
-pub async fn decide(tx: &mut Tx, id: i64, approve: bool, note: Option<String>, now: i64, by: i64, new_due_at: Option<i64>) -> Result<()> {
+pub async fn decide(
+    tx: &mut Tx,
+    id: i64,
+    approve: bool,
+    note: Option<String>,
+    now: i64,
+    by: i64,
+    new_due_at: Option<i64>,
+) -> Result<()> {
     sqlx::query("UPDATE extension_requests SET decided_at = $1, decided_by = $2, approved = $3, decision_note = $4, new_due_at = $5 WHERE id = $6")
         .bind(now)
         .bind(by)
@@ -63,8 +80,10 @@ pub async fn decide(tx: &mut Tx, id: i64, approve: bool, note: Option<String>, n
 }
 
 pub async fn for_case(store: &Store, case_id: i64) -> Result<Vec<ExtensionRow>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLS} FROM extension_requests WHERE case_id = $1 ORDER BY id")))
-        .bind(case_id)
-        .fetch_all(store.reader())
-        .await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM extension_requests WHERE case_id = $1 ORDER BY id"
+    )))
+    .bind(case_id)
+    .fetch_all(store.reader())
+    .await?)
 }

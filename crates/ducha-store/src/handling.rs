@@ -112,6 +112,14 @@ pub async fn save_report(
     }
 }
 
+pub async fn all_reports(store: &Store) -> Result<Vec<ReportRow>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {REPORT_COLS} FROM handling_reports ORDER BY case_id"
+    )))
+    .fetch_all(store.reader())
+    .await?)
+}
+
 pub async fn mark_submitted(tx: &mut Tx, case_id: i64, now: i64) -> Result<()> {
     sqlx::query("UPDATE handling_reports SET submitted_at = $1 WHERE case_id = $2")
         .bind(now)

@@ -16,6 +16,8 @@ pub mod batches;
 pub mod cases;
 pub mod crypto;
 pub mod directory;
+pub mod extensions;
+pub mod followup;
 pub mod handling;
 pub mod outbox;
 pub mod sessions;

@@ -608,6 +608,19 @@ pub struct ActFormData {
     finding: Option<String>,
     #[serde(default)]
     dup_of: Option<String>,
+    #[serde(default)]
+    urgent_reason: Option<String>,
+    #[serde(default)]
+    extension_days: Option<String>,
+    #[serde(default)]
+    approve: Option<String>,
+    #[serde(default)]
+    onsite: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+    /// Beijing wall-clock time from a `datetime-local` field.
+    #[serde(default)]
+    due_at: Option<String>,
 }
 
 pub async fn case_act(
@@ -628,6 +641,20 @@ pub async fn case_act(
         co_unit_ids: Vec::new(),
         finding: f.finding.clone(),
         dup_of: f.dup_of.clone(),
+        urgent_reason: f.urgent_reason.clone(),
+        extension_days: f
+            .extension_days
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .and_then(|s| s.parse().ok()),
+        approve: f.approve.as_deref().map(|a| a == "yes"),
+        onsite: Some(f.onsite.as_deref() == Some("on")),
+        notes: f.notes.clone(),
+        due_at: match f.due_at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(d) => Some(ducha_domain::deadline::parse_instant(d).map_err(AppError::from)?),
+            None => None,
+        },
     };
     match st.app.act(&p.user, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{id}?done={}", f.action.trim())).into_response()),
