@@ -1,5 +1,6 @@
 //! The pinned `ducha triage` JSONL interface (DESIGN.md): field names, null handling, id echo,
 //! `dup_of` pointing at the earliest earlier line, bad lines named by number.
+#![allow(clippy::unwrap_used)] // test helpers
 
 use ducha_triage::{Triage, parse_jsonl_line};
 use serde_json::{Value, json};

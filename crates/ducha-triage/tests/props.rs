@@ -13,7 +13,7 @@ fn phone() -> impl Strategy<Value = (String, String)> {
         let shown = match style {
             0 => format!("{} {} {}", &d[..3], &d[3..7], &d[7..]),
             1 => format!("{}-{}-{}", &d[..3], &d[3..7], &d[7..]),
-            2 => d.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect(),
+            2 => d.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect(),
             3 => format!("+86{d}"),
             _ => d.clone(),
         };
@@ -26,7 +26,7 @@ fn id_number() -> impl Strategy<Value = String> {
         let body = format!("{area}{y:04}{m:02}{d:02}{seq}");
         const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
         const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-        let sum: u32 = body.chars().zip(W).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+        let sum: u32 = body.chars().zip(W).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
         format!("{body}{}", C[(sum % 11) as usize])
     })
 }
