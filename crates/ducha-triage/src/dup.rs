@@ -925,28 +925,76 @@ pub struct DupIndex {
     threshold: Option<f32>,
 }
 
-fn keys(d: &DupDoc) -> Vec<u64> {
+/// Blocking keys under which a document is filed (`insert`) or looked up (`!insert`).
+///
+/// Buckets stay small at a million documents: a village; a township × source kind (or × type for
+/// documents naming no kind); county-level buckets only for documents that name no township; an
+/// anchor within its county; a landmark. A query with a township never scans a whole county.
+fn keys(d: &DupDoc, insert: bool) -> Vec<u64> {
     let mut k = Vec::new();
+    let mut add = |s: String| k.push(fx(&s));
     if let Some(v) = &d.village {
-        k.push(fx(&format!("v{v}")));
+        add(format!("V{v}"));
     }
-    let kinds: Vec<u32> = (0..64).filter(|b| d.kinds & (1 << b) != 0).collect();
-    let kind_or_type: Vec<String> = if kinds.is_empty() {
-        (0..8).filter(|b| d.types & (1 << b) != 0).map(|b| format!("t{b}")).chain(["t".to_owned()]).collect()
+    let kinds: Vec<String> =
+        (0..64).filter(|b| d.kinds & (1u64 << b) != 0).map(|b| format!("k{b}")).collect();
+    let types: Vec<String> = if d.types == 0 {
+        vec!["t-".to_owned()]
     } else {
-        kinds.iter().map(|k| format!("k{k}")).collect()
+        (0..8).filter(|b| d.types & (1 << b) != 0).map(|b| format!("t{b}")).collect()
     };
-    for kt in &kind_or_type {
-        if let Some(t) = &d.township {
-            k.push(fx(&format!("T{t}{kt}")));
+    // What this document is filed/looked up under: its kinds, or its types when it names no kind;
+    // and, on the other side, type buckets of the documents that name no kind.
+    let mut facets: Vec<String> = if kinds.is_empty() { types.clone() } else { kinds.clone() };
+    if insert {
+        if !kinds.is_empty() {
+            facets.extend(types.iter().map(|t| format!("{t}K")));
         }
-        match &d.county {
-            Some(c) => k.push(fx(&format!("C{c}{kt}"))),
-            None => k.push(fx(&format!("U{kt}"))),
+    } else if kinds.is_empty() {
+        facets.extend(types.iter().map(|t| format!("{t}K")));
+    } else {
+        facets.extend(types.iter().cloned());
+    }
+    for f in &facets {
+        match (&d.township, &d.county) {
+            (Some(t), Some(c)) => {
+                add(format!("T{t}{f}"));
+                add(format!("C0{c}{f}"));
+                if insert {
+                    add(format!("C{c}{f}"));
+                }
+            }
+            (None, Some(c)) => {
+                add(format!("C{c}{f}"));
+                if insert {
+                    add(format!("C0{c}{f}"));
+                }
+            }
+            _ => add(format!("U{f}")),
         }
     }
-    for a in d.anchor_keys.iter().chain(&d.landmarks) {
-        k.push(a.wrapping_mul(31).wrapping_add(7));
+    for a in &d.anchors {
+        let folded = fold_name(a);
+        // Filed under its county (or "-" without one) and globally; a query with a county looks in
+        // its county and among county-less documents, a query without one looks globally.
+        match (&d.county, insert) {
+            (Some(c), true) => {
+                add(format!("A{c}{folded}"));
+                add(format!("G{folded}"));
+            }
+            (None, true) => {
+                add(format!("A-{folded}"));
+                add(format!("G{folded}"));
+            }
+            (Some(c), false) => {
+                add(format!("A{c}{folded}"));
+                add(format!("A-{folded}"));
+            }
+            (None, false) => add(format!("G{folded}")),
+        }
+    }
+    for l in &d.landmarks {
+        k.push(l.wrapping_mul(31).wrapping_add(7));
     }
     k.sort_unstable();
     k.dedup();
@@ -976,7 +1024,7 @@ impl DupIndex {
 
     fn insert(&mut self, id: u64, primary: u64, doc: DupDoc) {
         let idx = self.docs.len() as u32;
-        for k in keys(&doc) {
+        for k in keys(&doc, true) {
             self.postings.entry(k).or_default().push(idx);
         }
         self.by_id.insert(id, idx as usize);
@@ -988,7 +1036,7 @@ impl DupIndex {
     pub fn query(&self, doc: &DupDoc) -> Option<DupMatch> {
         let threshold = self.threshold.unwrap_or(DUP_THRESHOLD);
         let mut cands: Vec<u32> = Vec::new();
-        for k in keys(doc) {
+        for k in keys(doc, false) {
             if let Some(p) = self.postings.get(&k) {
                 cands.extend_from_slice(p);
             }

@@ -107,6 +107,8 @@ struct Inner {
     patterns: Vec<Pattern>,
     context: AhoCorasick,
     context_kinds: Vec<Ctx>,
+    /// Routing counties that have exactly one township.
+    single_township: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +117,8 @@ enum Ctx {
     RelationAfter,
     RelationBefore,
     Home,
+    RefBefore,
+    RefAfter,
 }
 
 /// Routes complaint text to regions. Cheap to clone (shared automaton).
@@ -190,7 +194,41 @@ const RELATION_AFTER: &[&str] = &[
 /// Before a place: the place after it is where the source is.
 const RELATION_BEFORE: &[&str] = &["对岸", "对面", "隔壁", "那边的", "过河", "越界", "跨省", "外省"];
 /// Before a place: the complainant's home, not necessarily the source.
-const HOME_WORDS: &[&str] = &["我是", "我家", "家住", "住在", "我住", "本人住", "老家", "户籍", "我们是"];
+const HOME_WORDS: &[&str] = &[
+    "我是",
+    "我家",
+    "家住",
+    "住在",
+    "我住",
+    "本人住",
+    "老家",
+    "户籍",
+    "我们是",
+    "家在",
+    "俺家",
+    "俺是",
+    "咱",
+];
+/// Before a place: it is only a reference point or where the effect is felt (靠近台前县的…, 飘到…).
+const REFERENCE_BEFORE: &[&str] = &[
+    "靠近",
+    "挨着",
+    "临近",
+    "紧邻",
+    "毗邻",
+    "离",
+    "距离",
+    "飘到",
+    "传到",
+    "影响到",
+    "波及",
+    "流到",
+    "通到",
+    "排到",
+];
+/// After a place: the effect is felt there, or it is "this side" of a border (…一带都能闻到, 范县这边).
+const REFERENCE_AFTER: &[&str] =
+    &["这边", "一带都", "一带能", "受影响", "受到影响", "都能闻到", "都闻得到", "能闻到", "闻得到", "都受"];
 
 /// Counties whose short names are everyday words; only their full names are matched.
 const COMMON_WORD_SHORTS: &[&str] = &[
@@ -356,6 +394,10 @@ impl Router {
                     b.add(s, Class::Admin, scope.clone(), 1.3);
                 }
                 b.add(&format!("{s}村委会"), Class::Admin, scope.clone(), 2.2);
+                // Communities that were villages (马头居民委员会) are still called 马头村.
+                if v.common.ends_with("社区") && !s.ends_with('村') {
+                    b.add(&format!("{s}村"), Class::Admin, scope.clone(), 2.0);
+                }
             }
         }
         // The places file.
@@ -462,12 +504,20 @@ impl Router {
         ctx_words.extend(RELATION_AFTER.iter().map(|w| (*w, Ctx::RelationAfter)));
         ctx_words.extend(RELATION_BEFORE.iter().map(|w| (*w, Ctx::RelationBefore)));
         ctx_words.extend(HOME_WORDS.iter().map(|w| (*w, Ctx::Home)));
+        ctx_words.extend(REFERENCE_BEFORE.iter().map(|w| (*w, Ctx::RefBefore)));
+        ctx_words.extend(REFERENCE_AFTER.iter().map(|w| (*w, Ctx::RefAfter)));
         let context = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(ctx_words.iter().map(|(w, _)| *w))
             .unwrap_or_else(|e| panic!("router context automaton: {e}"));
         let context_kinds = ctx_words.iter().map(|(_, k)| *k).collect();
-        Router { inner: Arc::new(Inner { ac, patterns, context, context_kinds }) }
+        let mut per_county: HashMap<String, Vec<String>> = HashMap::new();
+        for t in g.townships() {
+            per_county.entry(t.parent.clone()).or_default().push(t.code.clone());
+        }
+        let single_township =
+            per_county.into_iter().filter(|(_, v)| v.len() == 1).map(|(c, mut v)| (c, v.remove(0))).collect();
+        Router { inner: Arc::new(Inner { ac, patterns, context, context_kinds, single_township }) }
     }
 
     /// The router over the built-in gazetteer and places.
@@ -562,6 +612,8 @@ impl Router {
                     }
                     Ctx::RelationBefore if e <= m.start && s >= before_start => m.relation *= 1.6,
                     Ctx::Home if e <= m.start && s >= back_chars(t, m.start, 4) => m.factor *= 0.7,
+                    Ctx::RefBefore if e <= m.start && s >= back_chars(t, m.start, 2) => m.relation *= 0.4,
+                    Ctx::RefAfter if s >= m.end && s <= fwd_chars(t, m.end, 1) => m.relation *= 0.4,
                     _ => {}
                 }
             }
@@ -578,7 +630,18 @@ impl Router {
             let differ = ["不是一", "不一样", "不是同一", "不同", "两码事", "不是一回事", "没关系"]
                 .iter()
                 .any(|w| after.contains(w));
-            if (lead && differ) || (not_lead && that) {
+            // 不是濮阳县的梁庄镇 / 咱这边的张二庄不是 / 张二庄没这事.
+            let clause_start = t[..m.start]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| "，,。；;！!？?".contains(*c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let negated_clause =
+                t[clause_start..m.start].contains("不是") && !t[clause_start..m.start].contains("是不是");
+            let denied = ["不是", "没这事", "没有这事", "没事"]
+                .iter()
+                .any(|w| after.trim_start_matches(['的', '那', '个']).starts_with(w));
+            if (lead && differ) || (not_lead && that) || negated_clause || denied {
                 m.factor = 0.0;
             }
         }
@@ -726,6 +789,14 @@ impl Router {
         let township = match (township, village) {
             (None, Some(v)) => vil.get(v).map(|(_, tc)| *tc),
             (t, _) => t,
+        };
+        // A county-level unit with a single township (河南濮阳工业园区 → 昌湖街道) determines it.
+        let (township, t_conf) = match township {
+            Some(t) => (Some(t), t_conf),
+            None => match self.inner.single_township.get(county) {
+                Some(t) => (Some(t.as_str()), county_conf),
+                None => (None, 0.0),
+            },
         };
         let evidence = self.evidence(mentions, |s| match s {
             Scope::Local { county: c, township: t, .. } => {
@@ -881,7 +952,9 @@ mod tests {
         check("城乡一体化示范区新习镇一工地扬尘", "410990", Some("410972101"), None);
         check("濮阳经济技术开发区皇甫街道一家企业", "410972", Some("410972061"), None);
         check("开发区有家厂子晚上偷排", "410972", None, None);
-        check("濮阳工业园区里的化工厂有异味", "410971", None, None);
+        // The park has a single township (昌湖街道), so naming the park determines it.
+        check("濮阳工业园区里的化工厂有异味", "410971", Some("410971001"), None);
+        check("工业园区马头村那边化工味很大", "410971", Some("410971001"), Some("410971001107"));
     }
 
     #[test]
