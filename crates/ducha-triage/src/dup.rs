@@ -157,6 +157,12 @@ const KINDS: &[(&str, u8)] = &[
     ("电瓶", 48),
     ("废电池", 48),
     ("粪", 37),
+    ("蓄电池", 48),
+    ("铅酸", 48),
+    ("熬油", 49),
+    ("死鸡", 49),
+    ("死鸭", 49),
+    ("饲料油", 49),
 ];
 /// Words saying this source was reported before (上回有人反映, 又开始干了).
 const REPEAT: &[&str] = &[
@@ -341,9 +347,13 @@ const FILLERS: &[&str] = &[
 
 static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"([^\s的有个一在是了和把往向里旁边边上附近，。,.、；;：:！!？?（）()“”\x22'《》0-9]{2,14}?)(有限责任公司|股份有限公司|有限公司|公司|集团|合作社|养殖场|养猪场|养鸡场|加工厂|加工点|作坊|厂|饭店|酒店|宾馆|超市|门市|门市部|洗车行|洗车店|搅拌站|砖窑|窑厂|物流园|农家乐|烧烤店|饭馆|餐馆|KTV|回收站|收购站|站)",
+        r"([^\s的有个一在是了和把往向里旁边边上附近也叫就还都又从被让给对跟与及或，。,.、；;：:！!？?（）()“”\x22'《》0-9]{2,14}?)(有限责任公司|股份有限公司|有限公司|公司|集团|合作社|养殖场|养猪场|养鸡场|加工厂|加工点|作坊|厂|饭店|酒店|宾馆|超市|门市|门市部|洗车行|洗车店|搅拌站|砖窑|窑厂|物流园|农家乐|烧烤店|饭馆|餐馆|KTV|回收站|收购站|站)",
     )
     .unwrap_or_else(|e| panic!("entity regex: {e}"))
+});
+static CONTRAST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"不是[^，。,.！？]{0,10}?(?:那家|那个|那一家|那边)|(?:跟|和|与)[^，。,.！？]{1,12}?(?:不是一|不一样|不同)")
+        .unwrap_or_else(|e| panic!("contrast regex: {e}"))
 });
 static DIRECTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:村|庄|屯|寨|镇|集|街|路|桥)(东|西|南|北)(?:头|边|侧|面|口|南|北)?|(东|西|南|北)(?:头|边)")
@@ -633,6 +643,15 @@ fn core_name(raw: &str) -> Option<String> {
             }
         }
     }
+    // A leading position (村东小铸造厂 → 东小…) or size word is no part of a name.
+    let mut t = s.as_str();
+    for p in ["东", "西", "南", "北"] {
+        if let Some(r) = t.strip_prefix(p) {
+            t = r.trim_start_matches(['头', '边', '侧', '面']);
+        }
+    }
+    let t = t.trim_start_matches(['小', '大']);
+    let s = t.to_owned();
     if NAME_GENERIC.contains(&s.as_str()) || s.chars().count() < 2 || !s.chars().all(is_han) {
         return None;
     }
@@ -648,8 +667,13 @@ impl DupDoc {
     pub fn new(text: &str, routing: &Routing, class: &Classification) -> DupDoc {
         let county = match &routing.county {
             CountyOutcome::Code(c) => Some(c.as_str()),
-            CountyOutcome::Outside { .. } => Some("OUTSIDE"),
+            CountyOutcome::Outside { .. } => None,
             CountyOutcome::Unknown => None,
+        };
+        let outside = routing.outside_code.as_ref().map(|c| format!("OUTSIDE:{c}"));
+        let county = match &routing.county {
+            CountyOutcome::Outside { .. } => Some(outside.as_deref().unwrap_or("OUTSIDE")),
+            _ => county,
         };
         Self::build(
             text,
@@ -719,7 +743,7 @@ impl DupDoc {
                 receptors |= 1 << k;
             }
         }
-        let contrast = CONTRAST.iter().any(|w| t.contains(w));
+        let contrast = CONTRAST.iter().any(|w| t.contains(w)) || CONTRAST_RE.is_match(&t);
         let repeat = REPEAT.iter().any(|w| t.contains(w));
         let landmarks = landmarks.iter().map(|l| fx(l)).collect();
         let mut directions = 0u8;
@@ -832,7 +856,8 @@ fn kinds_compatible(a: u64, b: u64) -> Option<bool> {
 /// Score of a pair (0 when they cannot be the same source) and the reasons.
 pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
     let mut ev = Vec::new();
-    let conflict = |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(x), Some(y)) if x != y);
+    // Outside codes of different precision (山东 vs 山东莘县) do not conflict.
+    let conflict = |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(x), Some(y)) if x != y && !(x.starts_with("OUTSIDE") && y.starts_with("OUTSIDE") && (x.starts_with(y.as_str()) || y.starts_with(x.as_str()))));
     if conflict(&q.county, &c.county)
         || conflict(&q.township, &c.township)
         || conflict(&q.village, &c.village)
@@ -848,6 +873,11 @@ pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
         (_, _, Some(t), Some(_), ..) => {
             score += 0.2;
             ev.push(format!("同一乡镇（街道）：{t}"));
+        }
+        (.., Some(cq), Some(cc)) if cq.starts_with("OUTSIDE:") && cq == cc && cq.len() >= 14 => {
+            // The same county across the border: as specific as a township here.
+            score += 0.2;
+            ev.push(format!("同一外地区县：{cq}"));
         }
         (.., Some(cq), Some(_)) => {
             score += 0.05;

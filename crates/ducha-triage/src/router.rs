@@ -64,6 +64,9 @@ pub struct Routing {
     /// schools, hospitals, communities) — duplicate detection uses them as anchors.
     #[serde(default)]
     pub places: Vec<String>,
+    /// For OUTSIDE: the code of the most specific other division named (county, city or province).
+    #[serde(default)]
+    pub outside_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -618,6 +621,21 @@ impl Router {
                 }
             }
         }
+        // Adjacent names form one place (台前县侯庙一带): a reference context applies to all of it.
+        let mut i = 0;
+        while i < mentions.len() {
+            let mut j = i;
+            while j + 1 < mentions.len() && mentions[j].end == mentions[j + 1].start {
+                j += 1;
+            }
+            let rel = mentions[i..=j].iter().map(|m| m.relation).fold(f32::MAX, f32::min);
+            if rel < 1.0 {
+                for m in &mut mentions[i..=j] {
+                    m.relation = m.relation.min(rel);
+                }
+            }
+            i = j + 1;
+        }
         // A place named only to say the source is NOT there (跟东陈庄那个不是一家, 不是东巴河那个,
         // 和柳屯那边的不一样) does not locate it.
         for m in mentions.iter_mut() {
@@ -652,7 +670,9 @@ impl Router {
                 continue;
             }
             let lo = back_chars(t, s, 16);
-            if let Some(i) = mentions.iter().rposition(|m| m.end <= s && m.end >= lo && m.factor > 0.0)
+            if let Some(i) = mentions
+                .iter()
+                .rposition(|m| m.end <= s && m.end >= lo && m.factor > 0.0 && m.relation >= 1.0)
                 && !boosted[i]
             {
                 boosted[i] = true;
@@ -667,7 +687,19 @@ impl Router {
         let mut city_local = 0.0f32;
         let mut outside = 0.0f32;
         let mut best_outside: Option<(f32, usize, &str)> = None;
+        // A name said twice counts once, with its strongest context.
+        let mut strongest: HashMap<usize, (usize, f32)> = HashMap::new();
         for (mi, m) in mentions.iter().enumerate() {
+            let f = m.factor * m.relation;
+            let e = strongest.entry(m.pat).or_insert((mi, f));
+            if f > e.1 {
+                *e = (mi, f);
+            }
+        }
+        for (mi, m) in mentions.iter().enumerate() {
+            if strongest.get(&m.pat).is_some_and(|(k, _)| *k != mi) {
+                continue;
+            }
             let p = &pats[m.pat];
             let w = p.targets.iter().map(|t| t.weight).fold(0.0, f32::max) * m.factor * m.relation;
             if w <= 0.0 {
@@ -715,6 +747,7 @@ impl Router {
             let evidence = self.evidence(mentions, |s| matches!(s, Scope::Outside { .. }));
             let conf = confidence(outside, outside + total_local);
             return Routing {
+                outside_code: (!code.is_empty()).then(|| code.to_owned()),
                 county: CountyOutcome::Outside { name: self.outside_name(code, mentions) },
                 township_code: None,
                 village_code: None,
@@ -816,6 +849,7 @@ impl Router {
             },
             evidence,
             places: Vec::new(),
+            outside_code: None,
         }
     }
 
@@ -870,6 +904,7 @@ fn unknown(evidence: Vec<String>, conf: f32) -> Routing {
         confidence: FieldConfidence { county: conf, township: 0.0, village: 0.0 },
         evidence,
         places: Vec::new(),
+        outside_code: None,
     }
 }
 
