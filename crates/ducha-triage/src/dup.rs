@@ -856,32 +856,43 @@ fn kinds_compatible(a: u64, b: u64) -> Option<bool> {
 /// Score of a pair (0 when they cannot be the same source) and the reasons.
 pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
     let mut ev = Vec::new();
+    let s = score(q, c, Some(&mut ev));
+    (s, ev)
+}
+
+/// The score alone; reasons are written only when `ev` is given (the query's hot loop skips them).
+fn score(q: &DupDoc, c: &DupDoc, mut ev: Option<&mut Vec<String>>) -> f32 {
+    let mut note = |f: &dyn Fn() -> String| {
+        if let Some(ev) = ev.as_deref_mut() {
+            ev.push(f());
+        }
+    };
     // Outside codes of different precision (山东 vs 山东莘县) do not conflict.
     let conflict = |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(x), Some(y)) if x != y && !(x.starts_with("OUTSIDE") && y.starts_with("OUTSIDE") && (x.starts_with(y.as_str()) || y.starts_with(x.as_str()))));
     if conflict(&q.county, &c.county)
         || conflict(&q.township, &c.township)
         || conflict(&q.village, &c.village)
     {
-        return (0.0, ev);
+        return 0.0;
     }
     let mut score = 0.0f32;
     match (&q.village, &c.village, &q.township, &c.township, &q.county, &c.county) {
         (Some(v), Some(_), ..) => {
             score += 0.35;
-            ev.push(format!("同一村（居）：{v}"));
+            note(&|| format!("同一村（居）：{v}"));
         }
         (_, _, Some(t), Some(_), ..) => {
             score += 0.2;
-            ev.push(format!("同一乡镇（街道）：{t}"));
+            note(&|| format!("同一乡镇（街道）：{t}"));
         }
         (.., Some(cq), Some(cc)) if cq.starts_with("OUTSIDE:") && cq == cc && cq.len() >= 14 => {
             // The same county across the border: as specific as a township here.
             score += 0.2;
-            ev.push(format!("同一外地区县：{cq}"));
+            note(&|| format!("同一外地区县：{cq}"));
         }
         (.., Some(cq), Some(_)) => {
             score += 0.05;
-            ev.push(format!("同一区县：{cq}"));
+            note(&|| format!("同一区县：{cq}"));
         }
         _ => {}
     }
@@ -889,22 +900,22 @@ pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
         match q.anchor_keys.iter().position(|k| c.anchor_keys.contains(k)) {
             Some(i) => {
                 score += 0.5;
-                ev.push(format!("同一企业/商户：{}", q.anchors[i]));
+                note(&|| format!("同一企业/商户：{}", q.anchors[i]));
             }
-            None => return (0.0, ev),
+            None => return 0.0,
         }
     }
     if q.landmarks.iter().any(|l| c.landmarks.contains(l)) {
         score += 0.3;
-        ev.push("提到同一地标/企业".to_owned());
+        note(&|| "提到同一地标/企业".to_owned());
     }
     let kinds = kinds_compatible(q.kinds, c.kinds);
     match kinds {
         Some(true) => {
             score += 0.2;
-            ev.push("同类污染源".to_owned());
+            note(&|| "同类污染源".to_owned());
         }
-        Some(false) => return (0.0, ev),
+        Some(false) => return 0.0,
         None => {}
     }
     if q.types != 0 && c.types != 0 {
@@ -918,7 +929,7 @@ pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
     }
     if q.repeat {
         score += 0.15;
-        ev.push("来电称此前已反映".to_owned());
+        note(&|| "来电称此前已反映".to_owned());
     }
     if q.sansan.is_some() && q.sansan == c.sansan {
         score += 0.1;
@@ -929,21 +940,21 @@ pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
     let anchored = !q.anchor_keys.is_empty() && q.anchor_keys.iter().any(|k| c.anchor_keys.contains(k));
     if q.contrast && !anchored {
         // 也有个… / 跟…不是一家: the writer says this is another source.
-        return (0.0, ev);
+        return 0.0;
     }
     if q.directions != 0 && c.directions != 0 && q.directions & c.directions == 0 {
         if q.directions.count_ones() == 1 && c.directions.count_ones() == 1 {
             // 村东头 vs 村西头: two places.
-            return (0.0, ev);
+            return 0.0;
         }
         score -= 0.3;
     }
     let j = jaccard(&q.sig, &c.sig);
     score += 0.6 * j;
     if j > 0.0 {
-        ev.push(format!("文字相似度{:.2}", j));
+        note(&|| format!("文字相似度{:.2}", j));
     }
-    (score, ev)
+    score
 }
 
 /// Incremental near-duplicate index (add one, query one).
@@ -1073,27 +1084,25 @@ impl DupIndex {
         }
         cands.sort_unstable();
         cands.dedup();
-        let mut best: Option<(usize, f32, Vec<String>)> = None;
+        let mut best: Option<(usize, f32)> = None;
         for &i in &cands {
             let (_, _, c) = &self.docs[i as usize];
-            let (s, ev) = pair_score(doc, c);
+            let s = score(doc, c, None);
             if s < threshold {
                 continue;
             }
             // The best match wins (ties: the earlier one); its primary is reported.
             let better = match &best {
                 None => true,
-                Some((bi, bs, _)) => s > *bs || (s == *bs && (i as usize) < *bi),
+                Some((bi, bs)) => s > *bs || (s == *bs && (i as usize) < *bi),
             };
             if better {
-                best = Some((i as usize, s, ev));
+                best = Some((i as usize, s));
             }
         }
-        best.map(|(i, score, evidence)| DupMatch {
-            id: self.docs[i].1,
-            matched_id: self.docs[i].0,
-            score,
-            evidence,
+        best.map(|(i, score)| {
+            let (_, evidence) = pair_score(doc, &self.docs[i].2);
+            DupMatch { id: self.docs[i].1, matched_id: self.docs[i].0, score, evidence }
         })
     }
 
