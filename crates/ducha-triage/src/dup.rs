@@ -552,10 +552,11 @@ const NAME_GENERIC: &[&str] = &[
 /// What the index keeps of one complaint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DupDoc {
-    /// Local county code, `OUTSIDE`, or `None` (unknown).
-    pub county: Option<String>,
-    pub township: Option<String>,
-    pub village: Option<String>,
+    /// County (local code, or another division across the border), township and village, packed
+    /// (see [`pack`]); 0 = not known.
+    county: u64,
+    township: u64,
+    village: u64,
     /// Anchors as found (core names, e.g. 鑫源) and their folded keys.
     pub anchors: Vec<String>,
     anchor_keys: Vec<u64>,
@@ -586,7 +587,7 @@ pub struct DupMatch {
     pub evidence: Vec<String>,
 }
 
-fn fx(s: &str) -> u64 {
+fn fx<T: Hash + ?Sized>(s: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
     h.finish()
@@ -772,9 +773,9 @@ impl DupDoc {
             }
         }
         DupDoc {
-            county: county.map(str::to_owned),
-            township: township.map(str::to_owned),
-            village: village.map(str::to_owned),
+            county: county.map_or(0, pack),
+            township: township.map_or(0, pack),
+            village: village.map_or(0, pack),
             anchors,
             anchor_keys,
             kinds,
@@ -789,16 +790,74 @@ impl DupDoc {
         }
     }
 
+    /// County as given (`410928`, `OUTSIDE:371522`, `OUTSIDE`), if known.
+    pub fn county(&self) -> Option<String> {
+        unpack(self.county)
+    }
+
+    pub fn township(&self) -> Option<String> {
+        unpack(self.township)
+    }
+
+    pub fn village(&self) -> Option<String> {
+        unpack(self.village)
+    }
+
     /// Bytes this document takes in the index (heap included).
     pub fn memory_bytes(&self) -> usize {
         std::mem::size_of::<DupDoc>()
-            + self.county.as_ref().map_or(0, String::capacity)
-            + self.township.as_ref().map_or(0, String::capacity)
-            + self.village.as_ref().map_or(0, String::capacity)
             + self.anchors.iter().map(|a| a.capacity() + 24).sum::<usize>()
             + self.anchor_keys.capacity() * 8
             + self.landmarks.capacity() * 8
     }
+}
+
+const OUTSIDE_FLAG: u64 = 1 << 60;
+
+/// Packs a division code into a u64: digits with their length in bits 52..56 (so `0100` ≠ `100`),
+/// `OUTSIDE[:code]` with a flag bit. 0 means "not known".
+fn pack(code: &str) -> u64 {
+    let (flag, digits) = match code.strip_prefix("OUTSIDE") {
+        Some(rest) => (OUTSIDE_FLAG, rest.trim_start_matches(':')),
+        None => (0, code),
+    };
+    if digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return flag | (1 << 59) | (fx(code) & ((1 << 52) - 1));
+    }
+    let v: u64 = digits.parse().unwrap_or(0);
+    flag | ((digits.len() as u64) << 52) | v | (1 << 56)
+}
+
+fn unpack(p: u64) -> Option<String> {
+    if p == 0 {
+        return None;
+    }
+    let len = ((p >> 52) & 0xF) as usize;
+    let v = p & ((1 << 52) - 1);
+    let digits = if len == 0 { String::new() } else { format!("{v:0len$}") };
+    Some(if p & OUTSIDE_FLAG != 0 {
+        if digits.is_empty() { "OUTSIDE".to_owned() } else { format!("OUTSIDE:{digits}") }
+    } else {
+        digits
+    })
+}
+
+/// Two packed codes name different places (0 = unknown never conflicts; across the border, a
+/// province and a county inside it do not conflict).
+fn conflicts(a: u64, b: u64) -> bool {
+    if a == 0 || b == 0 || a == b {
+        return false;
+    }
+    if a & OUTSIDE_FLAG != 0 && b & OUTSIDE_FLAG != 0 {
+        let (la, lb) = (((a >> 52) & 0xF) as u32, ((b >> 52) & 0xF) as u32);
+        let (va, vb) = (a & ((1 << 52) - 1), b & ((1 << 52) - 1));
+        if la == 0 || lb == 0 {
+            return false;
+        }
+        let (long, short, dl) = if la >= lb { (va, vb, la - lb) } else { (vb, va, lb - la) };
+        return long / 10u64.pow(dl) != short;
+    }
+    true
 }
 
 fn minhash(shingles: &[u64]) -> [u32; MINHASH_K] {
@@ -867,34 +926,24 @@ fn score(q: &DupDoc, c: &DupDoc, mut ev: Option<&mut Vec<String>>) -> f32 {
             ev.push(f());
         }
     };
-    // Outside codes of different precision (山东 vs 山东莘县) do not conflict.
-    let conflict = |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(x), Some(y)) if x != y && !(x.starts_with("OUTSIDE") && y.starts_with("OUTSIDE") && (x.starts_with(y.as_str()) || y.starts_with(x.as_str()))));
-    if conflict(&q.county, &c.county)
-        || conflict(&q.township, &c.township)
-        || conflict(&q.village, &c.village)
-    {
+    if conflicts(q.county, c.county) || conflicts(q.township, c.township) || conflicts(q.village, c.village) {
         return 0.0;
     }
     let mut score = 0.0f32;
-    match (&q.village, &c.village, &q.township, &c.township, &q.county, &c.county) {
-        (Some(v), Some(_), ..) => {
-            score += 0.35;
-            note(&|| format!("同一村（居）：{v}"));
-        }
-        (_, _, Some(t), Some(_), ..) => {
-            score += 0.2;
-            note(&|| format!("同一乡镇（街道）：{t}"));
-        }
-        (.., Some(cq), Some(cc)) if cq.starts_with("OUTSIDE:") && cq == cc && cq.len() >= 14 => {
-            // The same county across the border: as specific as a township here.
-            score += 0.2;
-            note(&|| format!("同一外地区县：{cq}"));
-        }
-        (.., Some(cq), Some(_)) => {
-            score += 0.05;
-            note(&|| format!("同一区县：{cq}"));
-        }
-        _ => {}
+    let outside_county = q.county & OUTSIDE_FLAG != 0 && ((q.county >> 52) & 0xF) == 6;
+    if q.village != 0 && c.village != 0 {
+        score += 0.35;
+        note(&|| format!("同一村（居）：{}", unpack(q.village).unwrap_or_default()));
+    } else if q.township != 0 && c.township != 0 {
+        score += 0.2;
+        note(&|| format!("同一乡镇（街道）：{}", unpack(q.township).unwrap_or_default()));
+    } else if outside_county && q.county == c.county {
+        // The same county across the border: as specific as a township here.
+        score += 0.2;
+        note(&|| format!("同一外地区县：{}", unpack(q.county).unwrap_or_default()));
+    } else if q.county != 0 && c.county != 0 {
+        score += 0.05;
+        note(&|| format!("同一区县：{}", unpack(q.county).unwrap_or_default()));
     }
     if !q.anchor_keys.is_empty() && !c.anchor_keys.is_empty() {
         match q.anchor_keys.iter().position(|k| c.anchor_keys.contains(k)) {
@@ -973,69 +1022,86 @@ pub struct DupIndex {
 /// anchor within its county; a landmark. A query with a township never scans a whole county.
 fn keys(d: &DupDoc, insert: bool) -> Vec<u64> {
     let mut k = Vec::new();
-    let mut add = |s: String| k.push(fx(&s));
-    if let Some(v) = &d.village {
-        add(format!("V{v}"));
-    }
-    let kinds: Vec<String> =
-        (0..64).filter(|b| d.kinds & (1u64 << b) != 0).map(|b| format!("k{b}")).collect();
-    let types: Vec<String> = if d.types == 0 {
-        vec!["t-".to_owned()]
-    } else {
-        (0..8).filter(|b| d.types & (1 << b) != 0).map(|b| format!("t{b}")).collect()
+    let mut add = |tag: u8, region: u64, facet: u64| {
+        k.push(fx(&(tag, region, facet)));
     };
-    // What this document is filed/looked up under: its kinds, or its types when it names no kind;
-    // and, on the other side, type buckets of the documents that name no kind.
-    let mut facets: Vec<String> = if kinds.is_empty() { types.clone() } else { kinds.clone() };
-    if insert {
-        if !kinds.is_empty() {
-            facets.extend(types.iter().map(|t| format!("{t}K")));
-        }
-    } else if kinds.is_empty() {
-        facets.extend(types.iter().map(|t| format!("{t}K")));
+    const V: u8 = 1; // village
+    const T: u8 = 2; // township, every document
+    const T0: u8 = 3; // township, documents without a village
+    const C: u8 = 4; // county, every document
+    const C0: u8 = 5; // county, documents without a township
+    const U: u8 = 6; // no county
+    const A: u8 = 7; // anchor in a county, every document
+    const A0: u8 = 8; // anchor in a county, documents without a village
+    const G: u8 = 9; // anchor anywhere
+    const L: u8 = 10; // landmark
+    if d.village != 0 {
+        add(V, d.village, 0);
+    }
+    // Facets: source kinds (1..=64), or pollution types (100+) for documents naming no kind; on the
+    // other side the type buckets of documents that name no kind (200+ = filed with a kind).
+    let kinds = (0..64u64).filter(|b| d.kinds & (1 << b) != 0).map(|b| b + 1);
+    let types: Vec<u64> = if d.types == 0 {
+        vec![100]
     } else {
-        facets.extend(types.iter().cloned());
+        (0..8u64).filter(|b| d.types & (1 << b) != 0).map(|b| 101 + b).collect()
+    };
+    let mut facets: Vec<u64> = if d.kinds == 0 { types.clone() } else { kinds.collect() };
+    match (insert, d.kinds == 0) {
+        (true, false) | (false, true) => facets.extend(types.iter().map(|t| t + 100)),
+        (false, false) => facets.extend(types.iter().copied()),
+        (true, true) => {}
     }
-    for f in &facets {
-        match (&d.township, &d.county) {
-            (Some(t), Some(c)) => {
-                add(format!("T{t}{f}"));
-                add(format!("C0{c}{f}"));
+    for &f in &facets {
+        match (d.village != 0, d.township != 0, d.county != 0) {
+            // A query with a village finds its village's documents through V, and here only the
+            // documents that name no village (or no township).
+            (true, true, true) if !insert => {
+                add(T0, d.township, f);
+                add(C0, d.county, f);
+            }
+            (_, true, true) => {
+                add(T, d.township, f);
                 if insert {
-                    add(format!("C{c}{f}"));
+                    add(C, d.county, f);
+                    if d.village == 0 {
+                        add(T0, d.township, f);
+                    }
+                } else {
+                    add(C0, d.county, f);
                 }
             }
-            (None, Some(c)) => {
-                add(format!("C{c}{f}"));
+            (_, false, true) => {
+                add(C, d.county, f);
                 if insert {
-                    add(format!("C0{c}{f}"));
+                    add(C0, d.county, f);
                 }
             }
-            _ => add(format!("U{f}")),
+            _ => add(U, 0, f),
         }
     }
-    for a in &d.anchors {
-        let folded = fold_name(a);
-        // Filed under its county (or "-" without one) and globally; a query with a county looks in
-        // its county and among county-less documents, a query without one looks globally.
-        match (&d.county, insert) {
-            (Some(c), true) => {
-                add(format!("A{c}{folded}"));
-                add(format!("G{folded}"));
+    for key in &d.anchor_keys {
+        match (d.county != 0, insert) {
+            (true, true) => {
+                add(A, d.county, *key);
+                if d.village == 0 {
+                    add(A0, d.county, *key);
+                }
+                add(G, 0, *key);
             }
-            (None, true) => {
-                add(format!("A-{folded}"));
-                add(format!("G{folded}"));
+            (false, true) => {
+                add(A0, 0, *key);
+                add(G, 0, *key);
             }
-            (Some(c), false) => {
-                add(format!("A{c}{folded}"));
-                add(format!("A-{folded}"));
+            (true, false) => {
+                add(if d.village != 0 { A0 } else { A }, d.county, *key);
+                add(A0, 0, *key);
             }
-            (None, false) => add(format!("G{folded}")),
+            (false, false) => add(G, 0, *key),
         }
     }
     for l in &d.landmarks {
-        k.push(l.wrapping_mul(31).wrapping_add(7));
+        add(L, 0, *l);
     }
     k.sort_unstable();
     k.dedup();
@@ -1195,6 +1261,22 @@ mod tests {
         let b = "台前县鑫达羽绒公司偷排废水到河里";
         let c = "台前县新达羽绒厂排放废水";
         assert_eq!(dup_of(&[a, b], c), Some(0));
+    }
+
+    #[test]
+    fn packed_codes_round_trip_and_compare() {
+        for c in ["410928", "410928101", "410928101208", "410990", "OUTSIDE", "OUTSIDE:37", "OUTSIDE:371522"]
+        {
+            assert_eq!(unpack(pack(c)).as_deref(), Some(c));
+        }
+        assert_eq!(unpack(0), None);
+        assert!(!conflicts(pack("410928"), pack("410928")));
+        assert!(conflicts(pack("410928"), pack("410922")));
+        assert!(!conflicts(pack("410928"), 0));
+        assert!(!conflicts(pack("OUTSIDE:37"), pack("OUTSIDE:371522")));
+        assert!(conflicts(pack("OUTSIDE:13"), pack("OUTSIDE:371522")));
+        assert!(conflicts(pack("OUTSIDE:371521"), pack("OUTSIDE:371522")));
+        assert!(conflicts(pack("OUTSIDE:371522"), pack("410928")));
     }
 
     #[test]
