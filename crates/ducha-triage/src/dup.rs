@@ -746,7 +746,7 @@ impl DupDoc {
         }
         let contrast = CONTRAST.iter().any(|w| t.contains(w)) || CONTRAST_RE.is_match(&t);
         let repeat = REPEAT.iter().any(|w| t.contains(w));
-        let landmarks = landmarks.iter().map(|l| fx(l)).collect();
+        let landmarks = landmarks.iter().map(fx).collect();
         let mut directions = 0u8;
         for c in DIRECTION.captures_iter(&content) {
             let d = c.get(1).or_else(|| c.get(2)).map(|m| m.as_str());
