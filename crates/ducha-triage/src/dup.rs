@@ -163,6 +163,10 @@ const KINDS: &[(&str, u8)] = &[
     ("死鸡", 49),
     ("死鸭", 49),
     ("饲料油", 49),
+    ("地膜", 6),
+    ("门窗", 50),
+    ("铝合金", 50),
+    ("铝材", 50),
 ];
 /// Words saying this source was reported before (上回有人反映, 又开始干了).
 const REPEAT: &[&str] = &[
@@ -187,6 +191,8 @@ const REPEAT: &[&str] = &[
     "再次",
     "又来了",
     "又有",
+    "再反映",
+    "又反映",
 ];
 /// Receiving water bodies and places (a pond, a ditch): agreement adds, difference does not separate.
 const RECEPTORS: &[(&str, u8)] = &[
@@ -403,6 +409,10 @@ const NAME_PREFIX_STRIP: &[&str] = &[
     "私人",
     "无证",
     "非法",
+    "家",
+    "个",
+    "座",
+    "所",
 ];
 /// Industry words that describe rather than identify (鑫源**塑料制品**有限公司).
 const NAME_GENERIC: &[&str] = &[
@@ -547,6 +557,8 @@ const NAME_GENERIC: &[&str] = &[
     "集团",
     "厂",
     "分公司",
+    "塑业",
+    "塑胶",
 ];
 
 /// What the index keeps of one complaint.
@@ -622,7 +634,6 @@ fn core_name(raw: &str) -> Option<String> {
         }
         // Any leading admin name ending in 县/区/镇/乡/村/市 (南乐县张果屯镇…).
         if let Some(i) = s.char_indices().take(8).find(|(_, c)| "省市县区镇乡村".contains(*c)).map(|(i, _)| i)
-            && i > 0
         {
             let next = i + '县'.len_utf8();
             if s[next..].chars().count() >= 2 {
@@ -991,6 +1002,9 @@ fn score(q: &DupDoc, c: &DupDoc, mut ev: Option<&mut Vec<String>>) -> f32 {
         // 也有个… / 跟…不是一家: the writer says this is another source.
         return 0.0;
     }
+    if q.directions != 0 && q.directions == c.directions {
+        score += 0.05;
+    }
     if q.directions != 0 && c.directions != 0 && q.directions & c.directions == 0 {
         if q.directions.count_ones() == 1 && c.directions.count_ones() == 1 {
             // 村东头 vs 村西头: two places.
@@ -1223,6 +1237,19 @@ mod tests {
         assert_eq!(core_name("塑料"), None);
         let d = doc("濮阳市鑫源塑料制品有限公司偷排废水");
         assert_eq!(d.anchors, vec!["鑫源".to_owned()]);
+    }
+
+    #[test]
+    fn core_names_drop_places_and_positions() {
+        for (raw, core) in [
+            ("家小化工", None),
+            ("村新龙羽绒", Some("新龙")),
+            ("苗口西一村新龙羽绒", Some("新龙")),
+            ("南乐县张果屯镇鑫源塑料制品有限公司", Some("鑫源")),
+            ("东小铸造", None),
+        ] {
+            assert_eq!(core_name(raw).as_deref(), core, "{raw}");
+        }
     }
 
     #[test]

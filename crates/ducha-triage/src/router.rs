@@ -441,6 +441,12 @@ impl Router {
                 *short_count.entry(s.clone()).or_default() += 1;
             }
         }
+        // Short names that are also a province's or city's (河北 = 河北省, not 天津市河北区).
+        let upper_shorts: Vec<String> = g
+            .provinces()
+            .filter_map(|p| province_short(&p.name))
+            .chain(g.cities().filter_map(|c| c.short.clone()))
+            .collect();
         for c in g.all_counties().filter(|c| !g.is_local_county(&c.code)) {
             if matches!(c.name.as_str(), "城区" | "郊区" | "矿区" | "市辖区") {
                 continue;
@@ -450,6 +456,7 @@ impl Router {
             if let Some(s) = &c.short
                 && short_count.get(s) == Some(&1)
                 && !COMMON_WORD_SHORTS.contains(&s.as_str())
+                && !upper_shorts.contains(s)
                 && s.chars().count() >= 2
             {
                 b.add(s, Class::OutsideShort, scope, 1.0);
@@ -616,7 +623,13 @@ impl Router {
                     Ctx::RelationBefore if e <= m.start && s >= before_start => m.relation *= 1.6,
                     Ctx::Home if e <= m.start && s >= back_chars(t, m.start, 4) => m.factor *= 0.7,
                     Ctx::RefBefore if e <= m.start && s >= back_chars(t, m.start, 2) => m.relation *= 0.4,
-                    Ctx::RefAfter if s >= m.end && s <= fwd_chars(t, m.end, 1) => m.relation *= 0.4,
+                    Ctx::RefAfter
+                        if s >= m.end
+                            && s <= fwd_chars(t, m.end, 8)
+                            && !t[m.end..s].contains(['，', ',', '。', '；', ';', '！', '？']) =>
+                    {
+                        m.relation *= 0.4
+                    }
                     _ => {}
                 }
             }
