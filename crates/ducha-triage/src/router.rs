@@ -215,6 +215,11 @@ const HOME_WORDS: &[&str] = &[
 /// Before a place: it is only a reference point or where the effect is felt (靠近台前县的…, 飘到…).
 const REFERENCE_BEFORE: &[&str] = &[
     "靠近",
+    "传至",
+    "飘至",
+    "影响至",
+    "飘向",
+    "刮到",
     "挨着",
     "临近",
     "紧邻",
@@ -641,6 +646,24 @@ impl Router {
             while j + 1 < mentions.len() && mentions[j].end == mentions[j + 1].start {
                 j += 1;
             }
+            // A local village/township name right after another province's county (魏县张二庄镇,
+            // 东明县马头镇) is a place over there that happens to share a Puyang name.
+            let outside_at = |m: &Mention| {
+                let p = &self.inner.patterns[m.pat];
+                !p.targets.is_empty() && p.targets.iter().all(|t| matches!(t.scope, Scope::Outside { .. }))
+            };
+            if let Some(first_out) = (i..=j).find(|&k| outside_at(&mentions[k])) {
+                for m in &mut mentions[first_out + 1..=j] {
+                    let p = &self.inner.patterns[m.pat];
+                    let sub_county = p.targets.iter().all(|t| match &t.scope {
+                        Scope::Local { township, .. } => township.is_some(),
+                        _ => false,
+                    });
+                    if sub_county {
+                        m.factor = 0.0;
+                    }
+                }
+            }
             let rel = mentions[i..=j].iter().map(|m| m.relation).fold(f32::MAX, f32::min);
             if rel < 1.0 {
                 for m in &mut mentions[i..=j] {
@@ -986,6 +1009,13 @@ mod tests {
         }
         // 城关镇 alone names five counties: nothing decides.
         check("城关镇有个作坊喷漆", "UNKNOWN", None, None);
+        // A place named to say the source is NOT there does not locate it.
+        check(
+            "我是柳屯镇西陈庄的，俺村西头有个小作坊，跟东陈庄那个不是一家",
+            "410928",
+            Some("410928101"),
+            Some("410928101209"),
+        );
     }
 
     #[test]
@@ -1014,6 +1044,10 @@ mod tests {
             "台前县对岸的阳谷县一家厂夜里排烟",
             "山东东明那边的化工厂味道飘过来",
             "聊城市的一个工地扬尘严重",
+            // A Puyang village name inside an address over the border; the smell only reaches Puyang.
+            "东明县马头镇一家化工企业夜间排放废气，气味传至濮阳县。",
+            "山东阳谷县靠近台前县的一个工厂夜间排放黄烟，台前县侯庙一带都能闻到",
+            "内黄县梁庄镇，安阳的内黄啊，不是濮阳县的梁庄镇，那边一个陶瓷厂烧窑，烟很大",
         ] {
             let r = R.route(text);
             assert_eq!(r.county.code(), "OUTSIDE", "{text}\n{r:?}");
