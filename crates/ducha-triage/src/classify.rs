@@ -179,7 +179,7 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("烧垃圾", &[(T(Air), 2.0), (T(SolidWaste), 1.0)]),
     ("烧塑料", &[(T(Air), 2.0)]),
     ("烧轮胎", &[(T(Air), 2.0)]),
-    ("喷漆", &[(T(Air), 2.0), (S(ScatteredEnterprise), 1.0)]),
+    ("喷漆", &[(T(Air), 2.0), (S(ScatteredEnterprise), 1.5)]),
     ("烤漆", &[(T(Air), 2.0)]),
     ("喷涂", &[(T(Air), 2.0)]),
     ("油漆味", &[(T(Air), 2.0)]),
@@ -258,7 +258,7 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("废旧轮胎", &[(S(ScatteredEnterprise), 2.0), (T(SolidWaste), 1.0)]),
     ("炼油", &[(S(ScatteredEnterprise), 2.0), (T(Air), 1.5)]),
     ("土法", &[(S(ScatteredEnterprise), 2.0)]),
-    ("电镀", &[(S(ScatteredEnterprise), 1.5)]),
+    ("电镀", &[(S(ScatteredEnterprise), 2.0)]),
     ("酸洗", &[(S(ScatteredEnterprise), 2.0), (T(Water), 1.0)]),
     ("熔炼", &[(S(ScatteredEnterprise), 1.5), (T(Air), 1.0)]),
     ("小锅炉", &[(T(Air), 2.0), (S(LooseCoal), 1.0)]),
@@ -266,7 +266,7 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("小作坊", &[(S(ScatteredEnterprise), 3.0)]),
     ("私自", &[(S(ScatteredEnterprise), 0.5)]),
     ("偷偷", &[(S(ScatteredEnterprise), 0.5)]),
-    ("羽绒", &[(S(ScatteredEnterprise), 1.0)]),
+    ("羽绒", &[(S(ScatteredEnterprise), 1.5)]),
     ("水洗", &[(T(Water), 1.0)]),
     ("石灰窑", &[(S(ScatteredEnterprise), 2.0), (T(Air), 2.0)]),
     ("砖窑", &[(S(ScatteredEnterprise), 2.0), (T(Air), 1.5)]),
@@ -540,6 +540,33 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("没有证", &[(S(ScatteredEnterprise), 2.0)]),
     ("无任何手续", &[(S(ScatteredEnterprise), 2.0)]),
     ("炼", &[(S(ScatteredEnterprise), 1.0)]),
+    // Small processing trades that are typical 散乱污 when run in a village or a yard.
+    ("铸造", &[(T(Air), 1.5), (S(ScatteredEnterprise), 1.5)]),
+    ("化铁", &[(T(Air), 1.5), (S(ScatteredEnterprise), 1.0)]),
+    ("羽毛", &[(S(ScatteredEnterprise), 1.5)]),
+    ("编织袋", &[(S(ScatteredEnterprise), 1.5)]),
+    ("粉条", &[(S(ScatteredEnterprise), 1.5)]),
+    ("碎石", &[(S(ScatteredEnterprise), 1.5)]),
+    ("石子", &[(S(ScatteredEnterprise), 1.0)]),
+    ("造纸", &[(S(ScatteredEnterprise), 1.5)]),
+    ("沙发", &[(S(ScatteredEnterprise), 1.0)]),
+    ("木业", &[(S(ScatteredEnterprise), 1.0)]),
+    ("开料", &[(S(ScatteredEnterprise), 1.0)]),
+    ("板子", &[(S(ScatteredEnterprise), 0.5)]),
+    ("门窗", &[(S(ScatteredEnterprise), 1.0)]),
+    ("油漆厂", &[(T(Air), 1.5), (S(ScatteredEnterprise), 1.5)]),
+    ("冶炼", &[(T(Air), 1.5), (S(ScatteredEnterprise), 1.5)]),
+    ("熬", &[(S(ScatteredEnterprise), 1.5)]),
+    ("洗", &[(S(ScatteredEnterprise), 0.5)]),
+    ("再生", &[(S(ScatteredEnterprise), 1.5)]),
+    ("切割厂", &[(S(ScatteredEnterprise), 1.5)]),
+    ("石材", &[(S(ScatteredEnterprise), 1.0)]),
+    ("砖瓦窑", &[(T(Air), 1.5), (S(ScatteredEnterprise), 2.0)]),
+    ("收购点", &[(S(ScatteredEnterprise), 1.5)]),
+    ("有户", &[(S(ScatteredEnterprise), 1.0)]),
+    ("在家里", &[(S(ScatteredEnterprise), 1.0)]),
+    ("家里", &[(S(ScatteredEnterprise), 0.5)]),
+    ("小型", &[(S(ScatteredEnterprise), 1.0)]),
     ("味大", &[(T(Air), 2.0)]),
     ("味很大", &[(T(Air), 2.0)]),
     ("味也大", &[(T(Air), 2.0)]),
@@ -607,6 +634,11 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
 
 const NEGATIONS: &[&str] = &["没有", "没", "无明显", "不是", "并无", "不存在", "未发现"];
 
+static SMALL_WORKS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"小[\p{Han}]{0,3}?(?:厂|作坊|窑|加工点)")
+        .unwrap_or_else(|e| panic!("small works regex: {e}"))
+});
+
 struct Table {
     ac: AhoCorasick,
 }
@@ -639,6 +671,13 @@ pub fn classify(text: &str) -> Classification {
         }
         if !evidence.iter().any(|(_, e)| e == word) {
             evidence.push((m.start(), word.to_owned()));
+        }
+    }
+    // 小…厂 / 小…作坊 / 小…窑: a small works (小铸造厂, 小造纸厂, 小油漆厂).
+    if let Some(m) = SMALL_WORKS.find(t) {
+        sansan[ScatteredEnterprise as usize] += 1.0;
+        if !evidence.iter().any(|(_, e)| e == m.as_str()) {
+            evidence.push((m.start(), m.as_str().to_owned()));
         }
     }
     let mut best: Option<(Sansan, f32)> = None;
