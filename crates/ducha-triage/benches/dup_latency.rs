@@ -18,7 +18,13 @@ fn main() {
         .unwrap_or_else(|| vec![10_000, 100_000]);
     let max = sizes.iter().copied().max().unwrap_or(0);
     let queries = 2_000;
+    let t0 = Instant::now();
     let triage = Triage::builtin();
+    println!(
+        "start-up: gazetteer + places + router automaton {:.0} ms ({} patterns)",
+        t0.elapsed().as_secs_f64() * 1000.0,
+        triage.router().pattern_count()
+    );
     let t0 = Instant::now();
     ducha_triage::dup::warm_up();
     println!("jieba dictionary load: {:.0} ms", t0.elapsed().as_secs_f64() * 1000.0);
@@ -54,16 +60,20 @@ fn main() {
             })
             .collect();
         lat.sort_by(f64::total_cmp);
+        let mut cand: Vec<usize> = probe.iter().map(|q| ix.candidate_count(q)).collect();
+        cand.sort_unstable();
         let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
         println!(
-            "{:>9} {:>10.2} {:>10.2} {:>10.1} {:>10.1} {:>10.1} {:>10.1}",
+            "{:>9} {:>8.2} {:>8.2} {:>9.1} {:>9.1} {:>9.1} {:>9.1} {:>5}/{:<5}",
             n,
             build,
             build / n as f64 * 1e6,
             pct(0.50),
             pct(0.99),
             lat[lat.len() - 1],
-            ix.memory_bytes() as f64 / (1024.0 * 1024.0)
+            ix.memory_bytes() as f64 / (1024.0 * 1024.0),
+            cand[cand.len() / 2],
+            cand[cand.len() * 99 / 100]
         );
     }
 }

@@ -1156,14 +1156,7 @@ impl DupIndex {
     /// earliest report of that source), if any scores at least the threshold.
     pub fn query(&self, doc: &DupDoc) -> Option<DupMatch> {
         let threshold = self.threshold.unwrap_or(DUP_THRESHOLD);
-        let mut cands: Vec<u32> = Vec::new();
-        for k in keys(doc, false) {
-            if let Some(p) = self.postings.get(&k) {
-                cands.extend_from_slice(p);
-            }
-        }
-        cands.sort_unstable();
-        cands.dedup();
+        let cands = self.candidates(doc);
         let mut best: Option<(usize, f32)> = None;
         for &i in &cands {
             let (_, _, c) = &self.docs[i as usize];
@@ -1184,6 +1177,24 @@ impl DupIndex {
             let (_, evidence) = pair_score(doc, &self.docs[i].2);
             DupMatch { id: self.docs[i].1, matched_id: self.docs[i].0, score, evidence }
         })
+    }
+
+    /// Positions of the earlier documents a query scores (diagnostics: bucket sizes).
+    fn candidates(&self, doc: &DupDoc) -> Vec<u32> {
+        let mut cands: Vec<u32> = Vec::new();
+        for k in keys(doc, false) {
+            if let Some(p) = self.postings.get(&k) {
+                cands.extend_from_slice(p);
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        cands
+    }
+
+    /// How many earlier documents a query would score (for benchmarks and diagnostics).
+    pub fn candidate_count(&self, doc: &DupDoc) -> usize {
+        self.candidates(doc).len()
     }
 
     pub fn len(&self) -> usize {

@@ -89,6 +89,22 @@ proptest! {
     }
 
     #[test]
+    fn triage_line_never_panics(s in "\\PC*", name in "\\PC{0,4}") {
+        let mut t = ducha_triage::Triage::with_router(ROUTER.clone());
+        let input = ducha_triage::TriageInput {
+            id: ducha_triage::LineId::Num(1),
+            text: s.clone(),
+            received_at: None,
+            channel: None,
+            complainant: Some(ducha_triage::Complainant { name: Some(name), phone: Some(s.clone()), address: Some(s) }),
+        };
+        let a = t.triage_line(&input);
+        let b = t.triage_line(&input);
+        prop_assert!(a.dup_of.is_none());
+        prop_assert_eq!(a.redacted_text, b.redacted_text);
+    }
+
+    #[test]
     fn never_panics_on_utf8(s in "\\PC*") {
         let _ = ROUTER.route(&s);
         let _ = classify(&s);
