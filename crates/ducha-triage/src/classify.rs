@@ -179,7 +179,7 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("烧垃圾", &[(T(Air), 2.0), (T(SolidWaste), 1.0)]),
     ("烧塑料", &[(T(Air), 2.0)]),
     ("烧轮胎", &[(T(Air), 2.0)]),
-    ("喷漆", &[(T(Air), 2.0), (S(ScatteredEnterprise), 1.0)]),
+    ("喷漆", &[(T(Air), 2.0), (S(ScatteredEnterprise), 1.5)]),
     ("烤漆", &[(T(Air), 2.0)]),
     ("喷涂", &[(T(Air), 2.0)]),
     ("油漆味", &[(T(Air), 2.0)]),
@@ -258,7 +258,7 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("废旧轮胎", &[(S(ScatteredEnterprise), 2.0), (T(SolidWaste), 1.0)]),
     ("炼油", &[(S(ScatteredEnterprise), 2.0), (T(Air), 1.5)]),
     ("土法", &[(S(ScatteredEnterprise), 2.0)]),
-    ("电镀", &[(S(ScatteredEnterprise), 1.5)]),
+    ("电镀", &[(S(ScatteredEnterprise), 2.0)]),
     ("酸洗", &[(S(ScatteredEnterprise), 2.0), (T(Water), 1.0)]),
     ("熔炼", &[(S(ScatteredEnterprise), 1.5), (T(Air), 1.0)]),
     ("小锅炉", &[(T(Air), 2.0), (S(LooseCoal), 1.0)]),
@@ -266,7 +266,7 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("小作坊", &[(S(ScatteredEnterprise), 3.0)]),
     ("私自", &[(S(ScatteredEnterprise), 0.5)]),
     ("偷偷", &[(S(ScatteredEnterprise), 0.5)]),
-    ("羽绒", &[(S(ScatteredEnterprise), 1.0)]),
+    ("羽绒", &[(S(ScatteredEnterprise), 1.5)]),
     ("水洗", &[(T(Water), 1.0)]),
     ("石灰窑", &[(S(ScatteredEnterprise), 2.0), (T(Air), 2.0)]),
     ("砖窑", &[(S(ScatteredEnterprise), 2.0), (T(Air), 1.5)]),
@@ -280,6 +280,11 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("烧的煤", &[(S(LooseCoal), 2.5), (T(Air), 1.0)]),
     ("刷漆", &[(T(Air), 2.0)]),
     ("闻到", &[(T(Air), 1.5)]),
+    ("闻得到", &[(T(Air), 1.5)]),
+    ("臭得", &[(T(Air), 1.5)]),
+    ("刺激性气", &[(T(Air), 2.0)]),
+    ("气体", &[(T(Air), 1.5)]),
+    ("拆解", &[(S(ScatteredEnterprise), 2.0)]),
     ("熏天", &[(T(Air), 2.0)]),
     ("机器", &[(T(Noise), 1.0)]),
     ("挖掘机", &[(T(Noise), 1.5)]),
@@ -309,7 +314,7 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("河道", &[(T(Water), 1.5)]),
     ("河里", &[(T(Water), 2.0)]),
     ("河沟", &[(T(Water), 2.0)]),
-    ("沟里", &[(T(Water), 1.5)]),
+    ("沟里", &[(T(Water), 2.0)]),
     ("沟渠", &[(T(Water), 2.0)]),
     ("水渠", &[(T(Water), 2.0)]),
     ("渠里", &[(T(Water), 2.0)]),
@@ -322,7 +327,7 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("井水", &[(T(Water), 2.0)]),
     ("饮用水", &[(T(Water), 2.0)]),
     ("自来水", &[(T(Water), 2.0)]),
-    ("排水", &[(T(Water), 1.5)]),
+    ("排水", &[(T(Water), 2.0)]),
     ("排入", &[(T(Water), 1.0)]),
     ("死鱼", &[(T(Water), 2.0)]),
     ("鱼死", &[(T(Water), 2.0)]),
@@ -535,9 +540,104 @@ const KEYWORDS: &[(&str, &[(L, f32)])] = &[
     ("没有证", &[(S(ScatteredEnterprise), 2.0)]),
     ("无任何手续", &[(S(ScatteredEnterprise), 2.0)]),
     ("炼", &[(S(ScatteredEnterprise), 1.0)]),
+    // Small processing trades that are typical 散乱污 when run in a village or a yard.
+    ("铸造", &[(T(Air), 1.5), (S(ScatteredEnterprise), 1.5)]),
+    ("化铁", &[(T(Air), 1.5), (S(ScatteredEnterprise), 1.0)]),
+    ("羽毛", &[(S(ScatteredEnterprise), 1.5)]),
+    ("编织袋", &[(S(ScatteredEnterprise), 1.5)]),
+    ("粉条", &[(S(ScatteredEnterprise), 1.5)]),
+    ("碎石", &[(S(ScatteredEnterprise), 1.5)]),
+    ("石子", &[(S(ScatteredEnterprise), 1.0)]),
+    ("造纸", &[(S(ScatteredEnterprise), 1.5)]),
+    ("沙发", &[(S(ScatteredEnterprise), 1.0)]),
+    ("木业", &[(S(ScatteredEnterprise), 1.0)]),
+    ("开料", &[(S(ScatteredEnterprise), 1.0)]),
+    ("板子", &[(S(ScatteredEnterprise), 0.5)]),
+    ("门窗", &[(S(ScatteredEnterprise), 1.0)]),
+    ("油漆厂", &[(T(Air), 1.5), (S(ScatteredEnterprise), 1.5)]),
+    ("冶炼", &[(T(Air), 1.5), (S(ScatteredEnterprise), 1.5)]),
+    ("熬", &[(S(ScatteredEnterprise), 1.5)]),
+    ("洗", &[(S(ScatteredEnterprise), 0.5)]),
+    ("再生", &[(S(ScatteredEnterprise), 1.5)]),
+    ("切割厂", &[(S(ScatteredEnterprise), 1.5)]),
+    ("石材", &[(S(ScatteredEnterprise), 1.0)]),
+    ("砖瓦窑", &[(T(Air), 1.5), (S(ScatteredEnterprise), 2.0)]),
+    ("收购点", &[(S(ScatteredEnterprise), 1.5)]),
+    ("有户", &[(S(ScatteredEnterprise), 1.0)]),
+    ("在家里", &[(S(ScatteredEnterprise), 1.0)]),
+    ("家里", &[(S(ScatteredEnterprise), 0.5)]),
+    ("小型", &[(S(ScatteredEnterprise), 1.0)]),
+    ("味大", &[(T(Air), 2.0)]),
+    ("味很大", &[(T(Air), 2.0)]),
+    ("味也大", &[(T(Air), 2.0)]),
+    ("味冲", &[(T(Air), 2.0)]),
+    ("味儿冲", &[(T(Air), 2.0)]),
+    ("有味", &[(T(Air), 1.0)]),
+    ("太臭", &[(T(Air), 2.0)]),
+    ("臭", &[(T(Air), 1.0)]),
+    ("酸味", &[(T(Air), 2.0)]),
+    ("胶水味", &[(T(Air), 2.0)]),
+    ("雾蒙蒙", &[(T(Air), 2.0)]),
+    ("钢厂", &[(T(Air), 1.0)]),
+    ("钢铁厂", &[(T(Air), 1.0)]),
+    ("化铁", &[(T(Air), 1.5)]),
+    ("铸造", &[(T(Air), 1.5)]),
+    ("排气", &[(T(Air), 2.0)]),
+    ("吹膜", &[(T(Air), 1.5), (S(ScatteredEnterprise), 1.0)]),
+    ("塑料", &[(T(Air), 1.0), (S(ScatteredEnterprise), 0.5)]),
+    ("喷家具", &[(T(Air), 2.0), (S(ScatteredEnterprise), 1.0)]),
+    ("灰太大", &[(T(Air), 2.0)]),
+    ("声音大", &[(T(Noise), 2.5)]),
+    ("声音太", &[(T(Noise), 2.0)]),
+    ("响到", &[(T(Noise), 2.0)]),
+    ("响一夜", &[(T(Noise), 2.0)]),
+    ("刺耳", &[(T(Noise), 2.0)]),
+    ("泵车", &[(T(Noise), 1.0)]),
+    ("泥水", &[(T(Water), 2.0)]),
+    ("泥浆水", &[(T(Water), 2.0)]),
+    ("废液", &[(T(Water), 1.5), (T(SolidWaste), 1.0)]),
+    ("下水道", &[(T(Water), 1.5)]),
+    ("血水", &[(T(Water), 2.0)]),
+    ("淌", &[(T(Water), 1.0)]),
+    ("扔", &[(T(SolidWaste), 1.5)]),
+    ("扔得到处", &[(T(SolidWaste), 2.0)]),
+    ("渣子", &[(T(SolidWaste), 1.5)]),
+    ("埋", &[(T(SolidWaste), 1.5), (T(Soil), 0.5)]),
+    ("煤渣", &[(T(SolidWaste), 2.0)]),
+    ("油泥", &[(T(SolidWaste), 2.0), (T(Soil), 1.0)]),
+    ("菌渣", &[(T(SolidWaste), 2.0)]),
+    ("羊粪", &[(T(SolidWaste), 1.5)]),
+    ("堆成山", &[(T(SolidWaste), 1.5)]),
+    ("化工桶", &[(T(SolidWaste), 2.0)]),
+    ("废料桶", &[(T(SolidWaste), 2.0)]),
+    ("油漆桶", &[(T(SolidWaste), 2.0)]),
+    ("铅泥", &[(T(SolidWaste), 2.0), (T(Soil), 1.0)]),
+    ("塑料壳", &[(T(SolidWaste), 1.0)]),
+    ("地都臭", &[(T(Soil), 1.5)]),
+    ("往地里", &[(T(Soil), 2.0)]),
+    ("倒在地里", &[(T(Soil), 2.5)]),
+    ("麦地里", &[(T(Soil), 1.5)]),
+    ("麦田", &[(T(Soil), 1.5)]),
+    ("草都枯死", &[(T(Soil), 2.0)]),
+    ("庄稼都不长", &[(T(Soil), 2.0)]),
+    ("漏油", &[(T(Soil), 1.5)]),
+    ("黑油", &[(T(Soil), 1.0)]),
+    ("地上都是", &[(T(Soil), 2.0)]),
+    ("地上的油", &[(T(Soil), 2.0)]),
+    ("血铅", &[(T(Soil), 1.5)]),
+    ("破坏耕地", &[(T(Soil), 2.0), (T(Ecology), 2.0)]),
+    ("砂场", &[(T(Ecology), 1.5)]),
+    ("河沙", &[(T(Ecology), 1.5)]),
+    ("占用", &[(T(Ecology), 1.0)]),
+    ("基本农田", &[(T(Ecology), 2.0)]),
 ];
 
 const NEGATIONS: &[&str] = &["没有", "没", "无明显", "不是", "并无", "不存在", "未发现"];
+
+static SMALL_WORKS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"小[\p{Han}]{0,3}?(?:厂|作坊|窑|加工点)")
+        .unwrap_or_else(|e| panic!("small works regex: {e}"))
+});
 
 struct Table {
     ac: AhoCorasick,
@@ -573,6 +673,13 @@ pub fn classify(text: &str) -> Classification {
             evidence.push((m.start(), word.to_owned()));
         }
     }
+    // 小…厂 / 小…作坊 / 小…窑: a small works (小铸造厂, 小造纸厂, 小油漆厂).
+    if let Some(m) = SMALL_WORKS.find(t) {
+        sansan[ScatteredEnterprise as usize] += 1.0;
+        if !evidence.iter().any(|(_, e)| e == m.as_str()) {
+            evidence.push((m.start(), m.as_str().to_owned()));
+        }
+    }
     let mut best: Option<(Sansan, f32)> = None;
     for s in Sansan::ALL {
         let w = sansan[s as usize];
@@ -593,7 +700,7 @@ pub fn classify(text: &str) -> Classification {
     }
     let mut found: Vec<(PollutionType, f32)> = PollutionType::ALL
         .into_iter()
-        .filter(|p| *p != Other && types[p.index()] >= TYPE_THRESHOLD)
+        .filter(|p| types[p.index()] >= TYPE_THRESHOLD)
         .map(|p| (p, types[p.index()]))
         .collect();
     found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -157,6 +157,16 @@ const KINDS: &[(&str, u8)] = &[
     ("电瓶", 48),
     ("废电池", 48),
     ("粪", 37),
+    ("蓄电池", 48),
+    ("铅酸", 48),
+    ("熬油", 49),
+    ("死鸡", 49),
+    ("死鸭", 49),
+    ("饲料油", 49),
+    ("地膜", 6),
+    ("门窗", 50),
+    ("铝合金", 50),
+    ("铝材", 50),
 ];
 /// Words saying this source was reported before (上回有人反映, 又开始干了).
 const REPEAT: &[&str] = &[
@@ -181,6 +191,8 @@ const REPEAT: &[&str] = &[
     "再次",
     "又来了",
     "又有",
+    "再反映",
+    "又反映",
 ];
 /// Receiving water bodies and places (a pond, a ditch): agreement adds, difference does not separate.
 const RECEPTORS: &[(&str, u8)] = &[
@@ -341,9 +353,13 @@ const FILLERS: &[&str] = &[
 
 static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"([^\s的有个一在是了和把往向里旁边边上附近，。,.、；;：:！!？?（）()“”\x22'《》0-9]{2,14}?)(有限责任公司|股份有限公司|有限公司|公司|集团|合作社|养殖场|养猪场|养鸡场|加工厂|加工点|作坊|厂|饭店|酒店|宾馆|超市|门市|门市部|洗车行|洗车店|搅拌站|砖窑|窑厂|物流园|农家乐|烧烤店|饭馆|餐馆|KTV|回收站|收购站|站)",
+        r"([^\s的有个一在是了和把往向里旁边边上附近也叫就还都又从被让给对跟与及或，。,.、；;：:！!？?（）()“”\x22'《》0-9]{2,14}?)(有限责任公司|股份有限公司|有限公司|公司|集团|合作社|养殖场|养猪场|养鸡场|加工厂|加工点|作坊|厂|饭店|酒店|宾馆|超市|门市|门市部|洗车行|洗车店|搅拌站|砖窑|窑厂|物流园|农家乐|烧烤店|饭馆|餐馆|KTV|回收站|收购站|站)",
     )
     .unwrap_or_else(|e| panic!("entity regex: {e}"))
+});
+static CONTRAST_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"不是[^，。,.！？]{0,10}?(?:那家|那个|那一家|那边)|(?:跟|和|与)[^，。,.！？]{1,12}?(?:不是一|不一样|不同)")
+        .unwrap_or_else(|e| panic!("contrast regex: {e}"))
 });
 static DIRECTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:村|庄|屯|寨|镇|集|街|路|桥)(东|西|南|北)(?:头|边|侧|面|口|南|北)?|(东|西|南|北)(?:头|边)")
@@ -393,6 +409,10 @@ const NAME_PREFIX_STRIP: &[&str] = &[
     "私人",
     "无证",
     "非法",
+    "家",
+    "个",
+    "座",
+    "所",
 ];
 /// Industry words that describe rather than identify (鑫源**塑料制品**有限公司).
 const NAME_GENERIC: &[&str] = &[
@@ -537,15 +557,18 @@ const NAME_GENERIC: &[&str] = &[
     "集团",
     "厂",
     "分公司",
+    "塑业",
+    "塑胶",
 ];
 
 /// What the index keeps of one complaint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DupDoc {
-    /// Local county code, `OUTSIDE`, or `None` (unknown).
-    pub county: Option<String>,
-    pub township: Option<String>,
-    pub village: Option<String>,
+    /// County (local code, or another division across the border), township and village, packed
+    /// (see [`pack`]); 0 = not known.
+    county: u64,
+    township: u64,
+    village: u64,
     /// Anchors as found (core names, e.g. 鑫源) and their folded keys.
     pub anchors: Vec<String>,
     anchor_keys: Vec<u64>,
@@ -576,7 +599,7 @@ pub struct DupMatch {
     pub evidence: Vec<String>,
 }
 
-fn fx(s: &str) -> u64 {
+fn fx<T: Hash + ?Sized>(s: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     s.hash(&mut h);
     h.finish()
@@ -611,7 +634,6 @@ fn core_name(raw: &str) -> Option<String> {
         }
         // Any leading admin name ending in 县/区/镇/乡/村/市 (南乐县张果屯镇…).
         if let Some(i) = s.char_indices().take(8).find(|(_, c)| "省市县区镇乡村".contains(*c)).map(|(i, _)| i)
-            && i > 0
         {
             let next = i + '县'.len_utf8();
             if s[next..].chars().count() >= 2 {
@@ -633,6 +655,15 @@ fn core_name(raw: &str) -> Option<String> {
             }
         }
     }
+    // A leading position (村东小铸造厂 → 东小…) or size word is no part of a name.
+    let mut t = s.as_str();
+    for p in ["东", "西", "南", "北"] {
+        if let Some(r) = t.strip_prefix(p) {
+            t = r.trim_start_matches(['头', '边', '侧', '面']);
+        }
+    }
+    let t = t.trim_start_matches(['小', '大']);
+    let s = t.to_owned();
     if NAME_GENERIC.contains(&s.as_str()) || s.chars().count() < 2 || !s.chars().all(is_han) {
         return None;
     }
@@ -648,8 +679,13 @@ impl DupDoc {
     pub fn new(text: &str, routing: &Routing, class: &Classification) -> DupDoc {
         let county = match &routing.county {
             CountyOutcome::Code(c) => Some(c.as_str()),
-            CountyOutcome::Outside { .. } => Some("OUTSIDE"),
+            CountyOutcome::Outside { .. } => None,
             CountyOutcome::Unknown => None,
+        };
+        let outside = routing.outside_code.as_ref().map(|c| format!("OUTSIDE:{c}"));
+        let county = match &routing.county {
+            CountyOutcome::Outside { .. } => Some(outside.as_deref().unwrap_or("OUTSIDE")),
+            _ => county,
         };
         Self::build(
             text,
@@ -719,9 +755,9 @@ impl DupDoc {
                 receptors |= 1 << k;
             }
         }
-        let contrast = CONTRAST.iter().any(|w| t.contains(w));
+        let contrast = CONTRAST.iter().any(|w| t.contains(w)) || CONTRAST_RE.is_match(&t);
         let repeat = REPEAT.iter().any(|w| t.contains(w));
-        let landmarks = landmarks.iter().map(|l| fx(l)).collect();
+        let landmarks = landmarks.iter().map(fx).collect();
         let mut directions = 0u8;
         for c in DIRECTION.captures_iter(&content) {
             let d = c.get(1).or_else(|| c.get(2)).map(|m| m.as_str());
@@ -748,9 +784,9 @@ impl DupDoc {
             }
         }
         DupDoc {
-            county: county.map(str::to_owned),
-            township: township.map(str::to_owned),
-            village: village.map(str::to_owned),
+            county: county.map_or(0, pack),
+            township: township.map_or(0, pack),
+            village: village.map_or(0, pack),
             anchors,
             anchor_keys,
             kinds,
@@ -765,16 +801,74 @@ impl DupDoc {
         }
     }
 
+    /// County as given (`410928`, `OUTSIDE:371522`, `OUTSIDE`), if known.
+    pub fn county(&self) -> Option<String> {
+        unpack(self.county)
+    }
+
+    pub fn township(&self) -> Option<String> {
+        unpack(self.township)
+    }
+
+    pub fn village(&self) -> Option<String> {
+        unpack(self.village)
+    }
+
     /// Bytes this document takes in the index (heap included).
     pub fn memory_bytes(&self) -> usize {
         std::mem::size_of::<DupDoc>()
-            + self.county.as_ref().map_or(0, String::capacity)
-            + self.township.as_ref().map_or(0, String::capacity)
-            + self.village.as_ref().map_or(0, String::capacity)
             + self.anchors.iter().map(|a| a.capacity() + 24).sum::<usize>()
             + self.anchor_keys.capacity() * 8
             + self.landmarks.capacity() * 8
     }
+}
+
+const OUTSIDE_FLAG: u64 = 1 << 60;
+
+/// Packs a division code into a u64: digits with their length in bits 52..56 (so `0100` ≠ `100`),
+/// `OUTSIDE[:code]` with a flag bit. 0 means "not known".
+fn pack(code: &str) -> u64 {
+    let (flag, digits) = match code.strip_prefix("OUTSIDE") {
+        Some(rest) => (OUTSIDE_FLAG, rest.trim_start_matches(':')),
+        None => (0, code),
+    };
+    if digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return flag | (1 << 59) | (fx(code) & ((1 << 52) - 1));
+    }
+    let v: u64 = digits.parse().unwrap_or(0);
+    flag | ((digits.len() as u64) << 52) | v | (1 << 56)
+}
+
+fn unpack(p: u64) -> Option<String> {
+    if p == 0 {
+        return None;
+    }
+    let len = ((p >> 52) & 0xF) as usize;
+    let v = p & ((1 << 52) - 1);
+    let digits = if len == 0 { String::new() } else { format!("{v:0len$}") };
+    Some(if p & OUTSIDE_FLAG != 0 {
+        if digits.is_empty() { "OUTSIDE".to_owned() } else { format!("OUTSIDE:{digits}") }
+    } else {
+        digits
+    })
+}
+
+/// Two packed codes name different places (0 = unknown never conflicts; across the border, a
+/// province and a county inside it do not conflict).
+fn conflicts(a: u64, b: u64) -> bool {
+    if a == 0 || b == 0 || a == b {
+        return false;
+    }
+    if a & OUTSIDE_FLAG != 0 && b & OUTSIDE_FLAG != 0 {
+        let (la, lb) = (((a >> 52) & 0xF) as u32, ((b >> 52) & 0xF) as u32);
+        let (va, vb) = (a & ((1 << 52) - 1), b & ((1 << 52) - 1));
+        if la == 0 || lb == 0 {
+            return false;
+        }
+        let (long, short, dl) = if la >= lb { (va, vb, la - lb) } else { (vb, va, lb - la) };
+        return long / 10u64.pow(dl) != short;
+    }
+    true
 }
 
 fn minhash(shingles: &[u64]) -> [u32; MINHASH_K] {
@@ -832,49 +926,56 @@ fn kinds_compatible(a: u64, b: u64) -> Option<bool> {
 /// Score of a pair (0 when they cannot be the same source) and the reasons.
 pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
     let mut ev = Vec::new();
-    let conflict = |a: &Option<String>, b: &Option<String>| matches!((a, b), (Some(x), Some(y)) if x != y);
-    if conflict(&q.county, &c.county)
-        || conflict(&q.township, &c.township)
-        || conflict(&q.village, &c.village)
-    {
-        return (0.0, ev);
+    let s = score(q, c, Some(&mut ev));
+    (s, ev)
+}
+
+/// The score alone; reasons are written only when `ev` is given (the query's hot loop skips them).
+fn score(q: &DupDoc, c: &DupDoc, mut ev: Option<&mut Vec<String>>) -> f32 {
+    let mut note = |f: &dyn Fn() -> String| {
+        if let Some(ev) = ev.as_deref_mut() {
+            ev.push(f());
+        }
+    };
+    if conflicts(q.county, c.county) || conflicts(q.township, c.township) || conflicts(q.village, c.village) {
+        return 0.0;
     }
     let mut score = 0.0f32;
-    match (&q.village, &c.village, &q.township, &c.township, &q.county, &c.county) {
-        (Some(v), Some(_), ..) => {
-            score += 0.35;
-            ev.push(format!("同一村（居）：{v}"));
-        }
-        (_, _, Some(t), Some(_), ..) => {
-            score += 0.2;
-            ev.push(format!("同一乡镇（街道）：{t}"));
-        }
-        (.., Some(cq), Some(_)) => {
-            score += 0.05;
-            ev.push(format!("同一区县：{cq}"));
-        }
-        _ => {}
+    let outside_county = q.county & OUTSIDE_FLAG != 0 && ((q.county >> 52) & 0xF) == 6;
+    if q.village != 0 && c.village != 0 {
+        score += 0.35;
+        note(&|| format!("同一村（居）：{}", unpack(q.village).unwrap_or_default()));
+    } else if q.township != 0 && c.township != 0 {
+        score += 0.2;
+        note(&|| format!("同一乡镇（街道）：{}", unpack(q.township).unwrap_or_default()));
+    } else if outside_county && q.county == c.county {
+        // The same county across the border: as specific as a township here.
+        score += 0.2;
+        note(&|| format!("同一外地区县：{}", unpack(q.county).unwrap_or_default()));
+    } else if q.county != 0 && c.county != 0 {
+        score += 0.05;
+        note(&|| format!("同一区县：{}", unpack(q.county).unwrap_or_default()));
     }
     if !q.anchor_keys.is_empty() && !c.anchor_keys.is_empty() {
         match q.anchor_keys.iter().position(|k| c.anchor_keys.contains(k)) {
             Some(i) => {
                 score += 0.5;
-                ev.push(format!("同一企业/商户：{}", q.anchors[i]));
+                note(&|| format!("同一企业/商户：{}", q.anchors[i]));
             }
-            None => return (0.0, ev),
+            None => return 0.0,
         }
     }
     if q.landmarks.iter().any(|l| c.landmarks.contains(l)) {
         score += 0.3;
-        ev.push("提到同一地标/企业".to_owned());
+        note(&|| "提到同一地标/企业".to_owned());
     }
     let kinds = kinds_compatible(q.kinds, c.kinds);
     match kinds {
         Some(true) => {
             score += 0.2;
-            ev.push("同类污染源".to_owned());
+            note(&|| "同类污染源".to_owned());
         }
-        Some(false) => return (0.0, ev),
+        Some(false) => return 0.0,
         None => {}
     }
     if q.types != 0 && c.types != 0 {
@@ -888,7 +989,7 @@ pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
     }
     if q.repeat {
         score += 0.15;
-        ev.push("来电称此前已反映".to_owned());
+        note(&|| "来电称此前已反映".to_owned());
     }
     if q.sansan.is_some() && q.sansan == c.sansan {
         score += 0.1;
@@ -899,21 +1000,24 @@ pub fn pair_score(q: &DupDoc, c: &DupDoc) -> (f32, Vec<String>) {
     let anchored = !q.anchor_keys.is_empty() && q.anchor_keys.iter().any(|k| c.anchor_keys.contains(k));
     if q.contrast && !anchored {
         // 也有个… / 跟…不是一家: the writer says this is another source.
-        return (0.0, ev);
+        return 0.0;
+    }
+    if q.directions != 0 && q.directions == c.directions {
+        score += 0.05;
     }
     if q.directions != 0 && c.directions != 0 && q.directions & c.directions == 0 {
         if q.directions.count_ones() == 1 && c.directions.count_ones() == 1 {
             // 村东头 vs 村西头: two places.
-            return (0.0, ev);
+            return 0.0;
         }
         score -= 0.3;
     }
     let j = jaccard(&q.sig, &c.sig);
     score += 0.6 * j;
     if j > 0.0 {
-        ev.push(format!("文字相似度{:.2}", j));
+        note(&|| format!("文字相似度{:.2}", j));
     }
-    (score, ev)
+    score
 }
 
 /// Incremental near-duplicate index (add one, query one).
@@ -925,28 +1029,93 @@ pub struct DupIndex {
     threshold: Option<f32>,
 }
 
-fn keys(d: &DupDoc) -> Vec<u64> {
+/// Blocking keys under which a document is filed (`insert`) or looked up (`!insert`).
+///
+/// Buckets stay small at a million documents: a village; a township × source kind (or × type for
+/// documents naming no kind); county-level buckets only for documents that name no township; an
+/// anchor within its county; a landmark. A query with a township never scans a whole county.
+fn keys(d: &DupDoc, insert: bool) -> Vec<u64> {
     let mut k = Vec::new();
-    if let Some(v) = &d.village {
-        k.push(fx(&format!("v{v}")));
-    }
-    let kinds: Vec<u32> = (0..64).filter(|b| d.kinds & (1 << b) != 0).collect();
-    let kind_or_type: Vec<String> = if kinds.is_empty() {
-        (0..8).filter(|b| d.types & (1 << b) != 0).map(|b| format!("t{b}")).chain(["t".to_owned()]).collect()
-    } else {
-        kinds.iter().map(|k| format!("k{k}")).collect()
+    let mut add = |tag: u8, region: u64, facet: u64| {
+        k.push(fx(&(tag, region, facet)));
     };
-    for kt in &kind_or_type {
-        if let Some(t) = &d.township {
-            k.push(fx(&format!("T{t}{kt}")));
-        }
-        match &d.county {
-            Some(c) => k.push(fx(&format!("C{c}{kt}"))),
-            None => k.push(fx(&format!("U{kt}"))),
+    const V: u8 = 1; // village
+    const T: u8 = 2; // township, every document
+    const T0: u8 = 3; // township, documents without a village
+    const C: u8 = 4; // county, every document
+    const C0: u8 = 5; // county, documents without a township
+    const U: u8 = 6; // no county
+    const A: u8 = 7; // anchor in a county, every document
+    const A0: u8 = 8; // anchor in a county, documents without a village
+    const G: u8 = 9; // anchor anywhere
+    const L: u8 = 10; // landmark
+    if d.village != 0 {
+        add(V, d.village, 0);
+    }
+    // Facets: source kinds (1..=64), or pollution types (100+) for documents naming no kind; on the
+    // other side the type buckets of documents that name no kind (200+ = filed with a kind).
+    let kinds = (0..64u64).filter(|b| d.kinds & (1 << b) != 0).map(|b| b + 1);
+    let types: Vec<u64> = if d.types == 0 {
+        vec![100]
+    } else {
+        (0..8u64).filter(|b| d.types & (1 << b) != 0).map(|b| 101 + b).collect()
+    };
+    let mut facets: Vec<u64> = if d.kinds == 0 { types.clone() } else { kinds.collect() };
+    match (insert, d.kinds == 0) {
+        (true, false) | (false, true) => facets.extend(types.iter().map(|t| t + 100)),
+        (false, false) => facets.extend(types.iter().copied()),
+        (true, true) => {}
+    }
+    for &f in &facets {
+        match (d.village != 0, d.township != 0, d.county != 0) {
+            // A query with a village finds its village's documents through V, and here only the
+            // documents that name no village (or no township).
+            (true, true, true) if !insert => {
+                add(T0, d.township, f);
+                add(C0, d.county, f);
+            }
+            (_, true, true) => {
+                add(T, d.township, f);
+                if insert {
+                    add(C, d.county, f);
+                    if d.village == 0 {
+                        add(T0, d.township, f);
+                    }
+                } else {
+                    add(C0, d.county, f);
+                }
+            }
+            (_, false, true) => {
+                add(C, d.county, f);
+                if insert {
+                    add(C0, d.county, f);
+                }
+            }
+            _ => add(U, 0, f),
         }
     }
-    for a in d.anchor_keys.iter().chain(&d.landmarks) {
-        k.push(a.wrapping_mul(31).wrapping_add(7));
+    for key in &d.anchor_keys {
+        match (d.county != 0, insert) {
+            (true, true) => {
+                add(A, d.county, *key);
+                if d.village == 0 {
+                    add(A0, d.county, *key);
+                }
+                add(G, 0, *key);
+            }
+            (false, true) => {
+                add(A0, 0, *key);
+                add(G, 0, *key);
+            }
+            (true, false) => {
+                add(if d.village != 0 { A0 } else { A }, d.county, *key);
+                add(A0, 0, *key);
+            }
+            (false, false) => add(G, 0, *key),
+        }
+    }
+    for l in &d.landmarks {
+        add(L, 0, *l);
     }
     k.sort_unstable();
     k.dedup();
@@ -976,7 +1145,7 @@ impl DupIndex {
 
     fn insert(&mut self, id: u64, primary: u64, doc: DupDoc) {
         let idx = self.docs.len() as u32;
-        for k in keys(&doc) {
+        for k in keys(&doc, true) {
             self.postings.entry(k).or_default().push(idx);
         }
         self.by_id.insert(id, idx as usize);
@@ -987,36 +1156,45 @@ impl DupIndex {
     /// earliest report of that source), if any scores at least the threshold.
     pub fn query(&self, doc: &DupDoc) -> Option<DupMatch> {
         let threshold = self.threshold.unwrap_or(DUP_THRESHOLD);
-        let mut cands: Vec<u32> = Vec::new();
-        for k in keys(doc) {
-            if let Some(p) = self.postings.get(&k) {
-                cands.extend_from_slice(p);
-            }
-        }
-        cands.sort_unstable();
-        cands.dedup();
-        let mut best: Option<(usize, f32, Vec<String>)> = None;
+        let cands = self.candidates(doc);
+        let mut best: Option<(usize, f32)> = None;
         for &i in &cands {
             let (_, _, c) = &self.docs[i as usize];
-            let (s, ev) = pair_score(doc, c);
+            let s = score(doc, c, None);
             if s < threshold {
                 continue;
             }
             // The best match wins (ties: the earlier one); its primary is reported.
             let better = match &best {
                 None => true,
-                Some((bi, bs, _)) => s > *bs || (s == *bs && (i as usize) < *bi),
+                Some((bi, bs)) => s > *bs || (s == *bs && (i as usize) < *bi),
             };
             if better {
-                best = Some((i as usize, s, ev));
+                best = Some((i as usize, s));
             }
         }
-        best.map(|(i, score, evidence)| DupMatch {
-            id: self.docs[i].1,
-            matched_id: self.docs[i].0,
-            score,
-            evidence,
+        best.map(|(i, score)| {
+            let (_, evidence) = pair_score(doc, &self.docs[i].2);
+            DupMatch { id: self.docs[i].1, matched_id: self.docs[i].0, score, evidence }
         })
+    }
+
+    /// Positions of the earlier documents a query scores (diagnostics: bucket sizes).
+    fn candidates(&self, doc: &DupDoc) -> Vec<u32> {
+        let mut cands: Vec<u32> = Vec::new();
+        for k in keys(doc, false) {
+            if let Some(p) = self.postings.get(&k) {
+                cands.extend_from_slice(p);
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        cands
+    }
+
+    /// How many earlier documents a query would score (for benchmarks and diagnostics).
+    pub fn candidate_count(&self, doc: &DupDoc) -> usize {
+        self.candidates(doc).len()
     }
 
     pub fn len(&self) -> usize {
@@ -1073,6 +1251,19 @@ mod tests {
     }
 
     #[test]
+    fn core_names_drop_places_and_positions() {
+        for (raw, core) in [
+            ("家小化工", None),
+            ("村新龙羽绒", Some("新龙")),
+            ("苗口西一村新龙羽绒", Some("新龙")),
+            ("南乐县张果屯镇鑫源塑料制品有限公司", Some("鑫源")),
+            ("东小铸造", None),
+        ] {
+            assert_eq!(core_name(raw).as_deref(), core, "{raw}");
+        }
+    }
+
+    #[test]
     fn paraphrase_and_style_are_duplicates() {
         let letter = "敬爱的督察组：濮阳县柳屯镇肖楼村村东头有一家塑料颗粒作坊，每天夜里冒黑烟，气味刺鼻，严重影响村民生活。";
         let call = "喂，你好，我想反映一下，就是柳屯镇肖楼村东头那个塑料作坊，晚上一直冒烟，味道很呛人。";
@@ -1108,6 +1299,22 @@ mod tests {
         let b = "台前县鑫达羽绒公司偷排废水到河里";
         let c = "台前县新达羽绒厂排放废水";
         assert_eq!(dup_of(&[a, b], c), Some(0));
+    }
+
+    #[test]
+    fn packed_codes_round_trip_and_compare() {
+        for c in ["410928", "410928101", "410928101208", "410990", "OUTSIDE", "OUTSIDE:37", "OUTSIDE:371522"]
+        {
+            assert_eq!(unpack(pack(c)).as_deref(), Some(c));
+        }
+        assert_eq!(unpack(0), None);
+        assert!(!conflicts(pack("410928"), pack("410928")));
+        assert!(conflicts(pack("410928"), pack("410922")));
+        assert!(!conflicts(pack("410928"), 0));
+        assert!(!conflicts(pack("OUTSIDE:37"), pack("OUTSIDE:371522")));
+        assert!(conflicts(pack("OUTSIDE:13"), pack("OUTSIDE:371522")));
+        assert!(conflicts(pack("OUTSIDE:371521"), pack("OUTSIDE:371522")));
+        assert!(conflicts(pack("OUTSIDE:371522"), pack("410928")));
     }
 
     #[test]

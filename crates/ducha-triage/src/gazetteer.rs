@@ -260,8 +260,8 @@ fn village_names(name: &str) -> (String, Option<String>) {
         return (format!("{base}村"), short_ok(&base).then_some(base));
     }
     if let Some(base) = strip_any(name, &["居民委员会", "居委会"]) {
-        // 新民居委会: people write 新民社区 or 新民居委会; the bare 新民 is too common a word.
-        return (format!("{base}社区"), None);
+        // 新民居委会 → 新民社区 (the router decides whether the bare 新民 is safe to match).
+        return (format!("{base}社区"), short_ok(base).then(|| base.to_owned()));
     }
     (name.to_owned(), None)
 }
@@ -565,7 +565,7 @@ mod tests {
             ("岳村集村村民委员会", "岳村集村", Some("岳村集")),
             ("前三里店村民委员会", "前三里店村", Some("前三里店")),
             ("赵村村委会", "赵村", None),
-            ("新民居委会", "新民社区", None),
+            ("新民居委会", "新民社区", Some("新民")),
             ("城关第一类似居委会", "城关第一居委会", None),
         ] {
             assert_eq!(village_names(nbs), (common.to_owned(), short.map(str::to_owned)), "{nbs}");

@@ -15,6 +15,7 @@ pub mod gazetteer;
 pub mod places;
 pub mod redact;
 pub mod router;
+pub mod synth;
 pub mod text;
 pub mod triage;
 

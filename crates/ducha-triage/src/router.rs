@@ -64,6 +64,9 @@ pub struct Routing {
     /// schools, hospitals, communities) — duplicate detection uses them as anchors.
     #[serde(default)]
     pub places: Vec<String>,
+    /// For OUTSIDE: the code of the most specific other division named (county, city or province).
+    #[serde(default)]
+    pub outside_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +110,8 @@ struct Inner {
     patterns: Vec<Pattern>,
     context: AhoCorasick,
     context_kinds: Vec<Ctx>,
+    /// Routing counties that have exactly one township.
+    single_township: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +120,8 @@ enum Ctx {
     RelationAfter,
     RelationBefore,
     Home,
+    RefBefore,
+    RefAfter,
 }
 
 /// Routes complaint text to regions. Cheap to clone (shared automaton).
@@ -190,7 +197,46 @@ const RELATION_AFTER: &[&str] = &[
 /// Before a place: the place after it is where the source is.
 const RELATION_BEFORE: &[&str] = &["对岸", "对面", "隔壁", "那边的", "过河", "越界", "跨省", "外省"];
 /// Before a place: the complainant's home, not necessarily the source.
-const HOME_WORDS: &[&str] = &["我是", "我家", "家住", "住在", "我住", "本人住", "老家", "户籍", "我们是"];
+const HOME_WORDS: &[&str] = &[
+    "我是",
+    "我家",
+    "家住",
+    "住在",
+    "我住",
+    "本人住",
+    "老家",
+    "户籍",
+    "我们是",
+    "家在",
+    "俺家",
+    "俺是",
+    "咱",
+];
+/// Before a place: it is only a reference point or where the effect is felt (靠近台前县的…, 飘到…).
+const REFERENCE_BEFORE: &[&str] = &[
+    "靠近",
+    "传至",
+    "飘至",
+    "影响至",
+    "飘向",
+    "刮到",
+    "挨着",
+    "临近",
+    "紧邻",
+    "毗邻",
+    "离",
+    "距离",
+    "飘到",
+    "传到",
+    "影响到",
+    "波及",
+    "流到",
+    "通到",
+    "排到",
+];
+/// After a place: the effect is felt there, or it is "this side" of a border (…一带都能闻到, 范县这边).
+const REFERENCE_AFTER: &[&str] =
+    &["这边", "一带都", "一带能", "受影响", "受到影响", "都能闻到", "都闻得到", "能闻到", "闻得到", "都受"];
 
 /// Counties whose short names are everyday words; only their full names are matched.
 const COMMON_WORD_SHORTS: &[&str] = &[
@@ -356,6 +402,10 @@ impl Router {
                     b.add(s, Class::Admin, scope.clone(), 1.3);
                 }
                 b.add(&format!("{s}村委会"), Class::Admin, scope.clone(), 2.2);
+                // Communities that were villages (马头居民委员会) are still called 马头村.
+                if v.common.ends_with("社区") && !s.ends_with('村') {
+                    b.add(&format!("{s}村"), Class::Admin, scope.clone(), 2.0);
+                }
             }
         }
         // The places file.
@@ -396,6 +446,12 @@ impl Router {
                 *short_count.entry(s.clone()).or_default() += 1;
             }
         }
+        // Short names that are also a province's or city's (河北 = 河北省, not 天津市河北区).
+        let upper_shorts: Vec<String> = g
+            .provinces()
+            .filter_map(|p| province_short(&p.name))
+            .chain(g.cities().filter_map(|c| c.short.clone()))
+            .collect();
         for c in g.all_counties().filter(|c| !g.is_local_county(&c.code)) {
             if matches!(c.name.as_str(), "城区" | "郊区" | "矿区" | "市辖区") {
                 continue;
@@ -405,6 +461,7 @@ impl Router {
             if let Some(s) = &c.short
                 && short_count.get(s) == Some(&1)
                 && !COMMON_WORD_SHORTS.contains(&s.as_str())
+                && !upper_shorts.contains(s)
                 && s.chars().count() >= 2
             {
                 b.add(s, Class::OutsideShort, scope, 1.0);
@@ -462,12 +519,20 @@ impl Router {
         ctx_words.extend(RELATION_AFTER.iter().map(|w| (*w, Ctx::RelationAfter)));
         ctx_words.extend(RELATION_BEFORE.iter().map(|w| (*w, Ctx::RelationBefore)));
         ctx_words.extend(HOME_WORDS.iter().map(|w| (*w, Ctx::Home)));
+        ctx_words.extend(REFERENCE_BEFORE.iter().map(|w| (*w, Ctx::RefBefore)));
+        ctx_words.extend(REFERENCE_AFTER.iter().map(|w| (*w, Ctx::RefAfter)));
         let context = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(ctx_words.iter().map(|(w, _)| *w))
             .unwrap_or_else(|e| panic!("router context automaton: {e}"));
         let context_kinds = ctx_words.iter().map(|(_, k)| *k).collect();
-        Router { inner: Arc::new(Inner { ac, patterns, context, context_kinds }) }
+        let mut per_county: HashMap<String, Vec<String>> = HashMap::new();
+        for t in g.townships() {
+            per_county.entry(t.parent.clone()).or_default().push(t.code.clone());
+        }
+        let single_township =
+            per_county.into_iter().filter(|(_, v)| v.len() == 1).map(|(c, mut v)| (c, v.remove(0))).collect();
+        Router { inner: Arc::new(Inner { ac, patterns, context, context_kinds, single_township }) }
     }
 
     /// The router over the built-in gazetteer and places.
@@ -562,9 +627,50 @@ impl Router {
                     }
                     Ctx::RelationBefore if e <= m.start && s >= before_start => m.relation *= 1.6,
                     Ctx::Home if e <= m.start && s >= back_chars(t, m.start, 4) => m.factor *= 0.7,
+                    Ctx::RefBefore if e <= m.start && s >= back_chars(t, m.start, 2) => m.relation *= 0.4,
+                    Ctx::RefAfter
+                        if s >= m.end
+                            && s <= fwd_chars(t, m.end, 8)
+                            && !t[m.end..s].contains(['，', ',', '。', '；', ';', '！', '？']) =>
+                    {
+                        m.relation *= 0.4
+                    }
                     _ => {}
                 }
             }
+        }
+        // Adjacent names form one place (台前县侯庙一带): a reference context applies to all of it.
+        let mut i = 0;
+        while i < mentions.len() {
+            let mut j = i;
+            while j + 1 < mentions.len() && mentions[j].end == mentions[j + 1].start {
+                j += 1;
+            }
+            // A local village/township name right after another province's county (魏县张二庄镇,
+            // 东明县马头镇) is a place over there that happens to share a Puyang name.
+            let outside_at = |m: &Mention| {
+                let p = &self.inner.patterns[m.pat];
+                !p.targets.is_empty() && p.targets.iter().all(|t| matches!(t.scope, Scope::Outside { .. }))
+            };
+            if let Some(first_out) = (i..=j).find(|&k| outside_at(&mentions[k])) {
+                for m in &mut mentions[first_out + 1..=j] {
+                    let p = &self.inner.patterns[m.pat];
+                    let sub_county = p.targets.iter().all(|t| match &t.scope {
+                        Scope::Local { township, .. } => township.is_some(),
+                        _ => false,
+                    });
+                    if sub_county {
+                        m.factor = 0.0;
+                    }
+                }
+            }
+            let rel = mentions[i..=j].iter().map(|m| m.relation).fold(f32::MAX, f32::min);
+            if rel < 1.0 {
+                for m in &mut mentions[i..=j] {
+                    m.relation = m.relation.min(rel);
+                }
+            }
+            i = j + 1;
         }
         // A place named only to say the source is NOT there (跟东陈庄那个不是一家, 不是东巴河那个,
         // 和柳屯那边的不一样) does not locate it.
@@ -578,7 +684,18 @@ impl Router {
             let differ = ["不是一", "不一样", "不是同一", "不同", "两码事", "不是一回事", "没关系"]
                 .iter()
                 .any(|w| after.contains(w));
-            if (lead && differ) || (not_lead && that) {
+            // 不是濮阳县的梁庄镇 / 咱这边的张二庄不是 / 张二庄没这事.
+            let clause_start = t[..m.start]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| "，,。；;！!？?".contains(*c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let negated_clause =
+                t[clause_start..m.start].contains("不是") && !t[clause_start..m.start].contains("是不是");
+            let denied = ["不是", "没这事", "没有这事", "没事"]
+                .iter()
+                .any(|w| after.trim_start_matches(['的', '那', '个']).starts_with(w));
+            if (lead && differ) || (not_lead && that) || negated_clause || denied {
                 m.factor = 0.0;
             }
         }
@@ -589,7 +706,9 @@ impl Router {
                 continue;
             }
             let lo = back_chars(t, s, 16);
-            if let Some(i) = mentions.iter().rposition(|m| m.end <= s && m.end >= lo && m.factor > 0.0)
+            if let Some(i) = mentions
+                .iter()
+                .rposition(|m| m.end <= s && m.end >= lo && m.factor > 0.0 && m.relation >= 1.0)
                 && !boosted[i]
             {
                 boosted[i] = true;
@@ -604,7 +723,19 @@ impl Router {
         let mut city_local = 0.0f32;
         let mut outside = 0.0f32;
         let mut best_outside: Option<(f32, usize, &str)> = None;
+        // A name said twice counts once, with its strongest context.
+        let mut strongest: HashMap<usize, (usize, f32)> = HashMap::new();
         for (mi, m) in mentions.iter().enumerate() {
+            let f = m.factor * m.relation;
+            let e = strongest.entry(m.pat).or_insert((mi, f));
+            if f > e.1 {
+                *e = (mi, f);
+            }
+        }
+        for (mi, m) in mentions.iter().enumerate() {
+            if strongest.get(&m.pat).is_some_and(|(k, _)| *k != mi) {
+                continue;
+            }
             let p = &pats[m.pat];
             let w = p.targets.iter().map(|t| t.weight).fold(0.0, f32::max) * m.factor * m.relation;
             if w <= 0.0 {
@@ -652,6 +783,7 @@ impl Router {
             let evidence = self.evidence(mentions, |s| matches!(s, Scope::Outside { .. }));
             let conf = confidence(outside, outside + total_local);
             return Routing {
+                outside_code: (!code.is_empty()).then(|| code.to_owned()),
                 county: CountyOutcome::Outside { name: self.outside_name(code, mentions) },
                 township_code: None,
                 village_code: None,
@@ -727,6 +859,14 @@ impl Router {
             (None, Some(v)) => vil.get(v).map(|(_, tc)| *tc),
             (t, _) => t,
         };
+        // A county-level unit with a single township (河南濮阳工业园区 → 昌湖街道) determines it.
+        let (township, t_conf) = match township {
+            Some(t) => (Some(t), t_conf),
+            None => match self.inner.single_township.get(county) {
+                Some(t) => (Some(t.as_str()), county_conf),
+                None => (None, 0.0),
+            },
+        };
         let evidence = self.evidence(mentions, |s| match s {
             Scope::Local { county: c, township: t, .. } => {
                 &**c == county && (t.is_none() || t.as_deref() == township)
@@ -745,6 +885,7 @@ impl Router {
             },
             evidence,
             places: Vec::new(),
+            outside_code: None,
         }
     }
 
@@ -799,6 +940,7 @@ fn unknown(evidence: Vec<String>, conf: f32) -> Routing {
         confidence: FieldConfidence { county: conf, township: 0.0, village: 0.0 },
         evidence,
         places: Vec::new(),
+        outside_code: None,
     }
 }
 
@@ -867,6 +1009,13 @@ mod tests {
         }
         // 城关镇 alone names five counties: nothing decides.
         check("城关镇有个作坊喷漆", "UNKNOWN", None, None);
+        // A place named to say the source is NOT there does not locate it.
+        check(
+            "我是柳屯镇西陈庄的，俺村西头有个小作坊，跟东陈庄那个不是一家",
+            "410928",
+            Some("410928101"),
+            Some("410928101209"),
+        );
     }
 
     #[test]
@@ -881,7 +1030,9 @@ mod tests {
         check("城乡一体化示范区新习镇一工地扬尘", "410990", Some("410972101"), None);
         check("濮阳经济技术开发区皇甫街道一家企业", "410972", Some("410972061"), None);
         check("开发区有家厂子晚上偷排", "410972", None, None);
-        check("濮阳工业园区里的化工厂有异味", "410971", None, None);
+        // The park has a single township (昌湖街道), so naming the park determines it.
+        check("濮阳工业园区里的化工厂有异味", "410971", Some("410971001"), None);
+        check("工业园区马头村那边化工味很大", "410971", Some("410971001"), Some("410971001107"));
     }
 
     #[test]
@@ -893,6 +1044,10 @@ mod tests {
             "台前县对岸的阳谷县一家厂夜里排烟",
             "山东东明那边的化工厂味道飘过来",
             "聊城市的一个工地扬尘严重",
+            // A Puyang village name inside an address over the border; the smell only reaches Puyang.
+            "东明县马头镇一家化工企业夜间排放废气，气味传至濮阳县。",
+            "山东阳谷县靠近台前县的一个工厂夜间排放黄烟，台前县侯庙一带都能闻到",
+            "内黄县梁庄镇，安阳的内黄啊，不是濮阳县的梁庄镇，那边一个陶瓷厂烧窑，烟很大",
         ] {
             let r = R.route(text);
             assert_eq!(r.county.code(), "OUTSIDE", "{text}\n{r:?}");
