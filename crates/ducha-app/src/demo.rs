@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
+use ducha_domain::handling::{
+    Finding, HandlingReport, IssueFinding, Measure, MeasureKind, Rectification, RectificationPlan, Subject,
+};
 use ducha_domain::time::{from_cst, to_cst};
 use ducha_domain::workflow::{Action, Stage};
 use ducha_store::cases::{self, ComplainantIdentity};
@@ -334,7 +337,11 @@ impl App {
                 .cloned()
         };
         let run = |user: CurrentUser, input: ActInput| async move {
-            sim_app.act(&user, case.id, &input).await.map(|_| ())
+            match sim_app.act(&user, case.id, &input).await {
+                Ok(_) => Ok(()),
+                Err(e) if e.code == "case_left_scope" => Ok(()),
+                Err(e) => Err(e),
+            }
         };
         match stage {
             Stage::Received => {
@@ -409,15 +416,24 @@ impl App {
                     (Stage::Investigating, Some(h), _) => {
                         let roll: f64 = sim.rng.random();
                         let finding = if roll < 0.68 {
-                            "属实"
+                            Finding::True
                         } else if roll < 0.88 {
-                            "部分属实"
+                            Finding::PartlyTrue
                         } else {
-                            "不属实"
+                            Finding::False
                         };
-                        let mut i = act(Action::RecordFinding);
-                        i.finding = Some(finding.into());
-                        run(h, i).await?;
+                        let today = to_cst(sim_app.clock.now()).date_naive();
+                        let scheduled = sim.rng.random_bool(0.25);
+                        let report = demo_report(
+                            case,
+                            finding,
+                            &h.unit.name,
+                            today,
+                            scheduled,
+                            sim.rng.random_range(15..45),
+                        );
+                        sim_app.save_report(&h, case.id, &report, None).await?;
+                        run(h, act(Action::RecordFinding)).await?;
                         Ok(Some(sim.hours(1.0, 10.0)))
                     }
                     (Stage::Investigated, Some(h), _) => {
@@ -440,9 +456,16 @@ impl App {
                             run(c, i).await?;
                             Ok(Some(sim.hours(24.0, 72.0)))
                         } else {
-                            let partly = case.finding.as_deref() != Some("不属实") && roll < 0.25;
-                            run(c, act(if partly { Action::VerifyPartly } else { Action::VerifyClosed }))
-                                .await?;
+                            let (report, _, _) = sim_app.load_report(case.id).await?;
+                            let partly = report.running_plans().count() > 0;
+                            let mut i = act(if partly { Action::VerifyPartly } else { Action::VerifyClosed });
+                            let settings = crate::settings::CampaignSettings::default();
+                            i.onsite = Some(
+                                sim.rng.random_bool(0.3)
+                                    || sim_app.sampled_for_onsite(case, &settings).await?,
+                            );
+                            i.notes = Some("经现场复核，整改措施已落实".into());
+                            run(c, i).await?;
                             Ok(None)
                         }
                     }
@@ -451,4 +474,123 @@ impl App {
             }
         }
     }
+}
+
+/// A named subject from the complaint text (an enterprise, site or workshop), else the place.
+fn subject_of(text: &str) -> String {
+    static RE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"([\p{Han}]{2,10}?(?:有限公司|公司|家具厂|板材厂|砖厂|厂|作坊|加工点|加工厂|养殖场|洗车店|饭店|工地|项目|搅拌站|石料场|废品站|收购站))").ok()
+    });
+    let bad = ["某某", "电话", "住址", "我们", "附近", "那个", "这个", "一个", "一家", "有个", "有家"];
+    RE.as_ref()
+        .and_then(|re| {
+            re.captures_iter(text)
+                .filter_map(|c| c.get(1))
+                .map(|m| m.as_str().to_owned())
+                .find(|m| !bad.iter().any(|b| m.starts_with(b)))
+        })
+        .unwrap_or_else(|| "群众反映点位".to_owned())
+}
+
+/// A realistic handling report for a demo case, shaped by its pollution type.
+fn demo_report(
+    case: &ducha_store::cases::CaseRow,
+    finding: Finding,
+    unit: &str,
+    today: chrono::NaiveDate,
+    scheduled: bool,
+    plan_days: i64,
+) -> HandlingReport {
+    let subject = subject_of(&case.redacted_text);
+    let types = &case.pollution_types;
+    let sansan = case.sansan.as_deref().unwrap_or("");
+    let (found, measure, fix, target): (&str, MeasureKind, &str, &str) = if sansan == "散煤" {
+        (
+            "现场发现存在燃用散煤取暖情况",
+            MeasureKind::OrderCorrection,
+            "收缴散煤，协调完成清洁取暖改造",
+            "散煤清零，清洁取暖设施正常使用",
+        )
+    } else if sansan == "散尘" || types.contains("扬尘") {
+        (
+            "现场存在裸土未苫盖、车辆带泥上路等扬尘问题",
+            MeasureKind::OrderCorrection,
+            "落实裸土苫盖、出入车辆冲洗和洒水降尘",
+            "施工现场扬尘防治措施落实到位",
+        )
+    } else if sansan == "散乱污企业" {
+        (
+            "该点位无环保手续，生产过程无污染治理设施",
+            MeasureKind::Penalty,
+            "拆除生产设备，清理原料和产品",
+            "散乱污点位取缔到位，不再反弹",
+        )
+    } else if types.contains("水") {
+        (
+            "现场发现存在污水未经处理排放情况",
+            MeasureKind::DeadlineRectification,
+            "封堵排污口，清理沟渠淤积",
+            "污水不再直排，沟渠水体无黑臭",
+        )
+    } else if types.contains("噪声") {
+        (
+            "夜间施工噪声扰民情况属实",
+            MeasureKind::OrderCorrection,
+            "停止夜间施工，调整作业时间",
+            "不再夜间施工扰民",
+        )
+    } else if types.contains("固废") {
+        (
+            "现场堆放有建筑垃圾和生活垃圾",
+            MeasureKind::OrderCorrection,
+            "清运堆存垃圾，设置禁倒标识",
+            "垃圾清运完毕，不再乱堆乱倒",
+        )
+    } else {
+        (
+            "现场存在群众反映的环境问题",
+            MeasureKind::OrderCorrection,
+            "落实污染防治措施",
+            "群众反映问题整改到位",
+        )
+    };
+    let mut r = HandlingReport {
+        facts: if finding == Finding::False {
+            format!("经{unit}工作人员现场核查，{subject}未发现群众反映的问题，周边群众走访亦无异常。")
+        } else {
+            format!("经{unit}工作人员现场核查，{subject}{found}。")
+        },
+        issues: vec![IssueFinding { issue: String::new(), finding, facts: String::new() }],
+        investigated_on: Some(today),
+        ..HandlingReport::default()
+    };
+    if finding.is_substantiated() {
+        r.subjects.push(Subject { name: subject.clone(), ..Subject::default() });
+        r.measures.push(Measure {
+            kind: MeasureKind::OrderCorrection,
+            description: format!("责令{subject}立即整改"),
+            fine_yuan: None,
+            shutdown: None,
+        });
+        if measure == MeasureKind::Penalty {
+            r.measures.push(Measure {
+                kind: MeasureKind::Penalty,
+                description: "依法立案查处".into(),
+                fine_yuan: Some(20_000),
+                shutdown: None,
+            });
+        }
+        r.rectifications.push(Rectification::Immediate { done: format!("已{fix}"), done_on: Some(today) });
+        if scheduled || measure == MeasureKind::DeadlineRectification {
+            r.rectifications.push(Rectification::Scheduled(RectificationPlan {
+                target: target.to_owned(),
+                measures: fix.to_owned(),
+                due: Some(today + Duration::days(plan_days)),
+                responsible_unit: unit.to_owned(),
+                completed_on: None,
+            }));
+        }
+        r.closure_target = target.to_owned();
+    }
+    r
 }

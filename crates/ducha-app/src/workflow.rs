@@ -68,8 +68,6 @@ pub struct ActInput {
     pub notes: Option<String>,
 }
 
-pub const FINDINGS: [&str; 3] = ["属实", "部分属实", "不属实"];
-
 fn notice(case: &CaseRow, unit_id: i64, subject: String, body: String, now: i64) -> NewMessage {
     NewMessage {
         kind: "case".into(),
@@ -370,9 +368,25 @@ impl App {
                 ));
             }
             Action::RecordFinding => {
-                let f = input.finding.as_deref().map(str::trim).unwrap_or("");
-                if !FINDINGS.contains(&f) {
-                    return Err(AppError::invalid("finding", "请选择调查核实结论：属实、部分属实或不属实"));
+                // R5.5: the finding comes from the one handling report, never typed twice.
+                let report = self.load_report_tx(&mut tx, case_id).await?;
+                if !report.investigation_complete() {
+                    let mut e = AppError::new(
+                        ErrorKind::Rule,
+                        "r5_5_investigation_incomplete",
+                        "请先在办理报告中填写调查核实情况和每项问题的调查结论（属实、部分属实或不属实）",
+                    );
+                    e.field = Some("report".into());
+                    return Err(e);
+                }
+                let f = report.finding().map(|f| f.label()).unwrap_or_default();
+                if let Some(given) = input.finding.as_deref().map(str::trim).filter(|g| !g.is_empty())
+                    && given != f
+                {
+                    return Err(AppError::invalid(
+                        "finding",
+                        format!("调查结论应与办理报告一致（报告为“{f}”）"),
+                    ));
                 }
                 patch.finding = Some(Some(f.to_owned()));
                 detail["finding"] = f.into();
@@ -387,6 +401,10 @@ impl App {
                 }
             }
             Action::SubmitReport => {
+                // R5.5: one complete structured report before it goes up for verification.
+                let report = self.load_report_tx(&mut tx, case_id).await?;
+                report.validate()?;
+                ducha_store::handling::mark_submitted(&mut tx, case_id, now).await?;
                 if let Some(county) = case.county_unit_id {
                     notices.push(notice(
                         &case,

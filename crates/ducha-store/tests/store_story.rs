@@ -241,6 +241,7 @@ async fn story(backend: Backend) {
             due_at: Some(900),
             override_reason: None,
             created_by: None,
+            deferred: false,
         },
     )
     .await
