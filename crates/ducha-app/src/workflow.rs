@@ -514,12 +514,106 @@ impl App {
                 detail["dup_of_accept_no"] = primary.accept_no.into();
             }
             Action::StartInvestigation => {}
-            Action::RequestExtension | Action::DecideExtension => {
-                return Err(AppError::new(
-                    ErrorKind::Rule,
-                    "use_extension_form",
-                    "延期申请和审批请使用延期办理功能",
+            Action::RequestExtension => {
+                let days = input.extension_days.filter(|d| (1..=30).contains(d)).ok_or_else(|| {
+                    AppError::invalid("extension_days", "请填写申请延期的工作日数（1至30天）")
+                })?;
+                let active = cases::active_assignments_tx(&mut tx, case_id).await?;
+                let mine = active
+                    .iter()
+                    .rev()
+                    .find(|a| a.unit_id == user.unit.id)
+                    .ok_or_else(|| AppError::conflict("no_assignment", "您的单位没有该案件的在办任务"))?;
+                if ducha_store::extensions::pending(&mut tx, case_id).await?.is_some() {
+                    return Err(AppError::conflict(
+                        "extension_pending",
+                        "已有待审批的延期申请，请等待上级审批",
+                    ));
+                }
+                let id = ducha_store::extensions::request(
+                    &mut tx,
+                    case_id,
+                    mine.id,
+                    user.unit.id,
+                    i64::from(days),
+                    reason.unwrap_or_default(),
+                    now,
+                    user.id,
+                )
+                .await?;
+                let approver_unit = match mine.parent_id {
+                    Some(p) => cases::assignment(&self.store, p).await?.map(|a| a.unit_id),
+                    None => Some(campaign.team_unit_id),
+                };
+                if let Some(u) = approver_unit {
+                    notices.push(notice(
+                        &case,
+                        u,
+                        format!("延期申请 {}", case.accept_no),
+                        format!("{}申请延期{}个工作日：{}", user.unit.name, days, reason.unwrap_or_default()),
+                        now,
+                    ));
+                }
+                detail["extension_id"] = id.into();
+                detail["extension_days"] = days.into();
+            }
+            Action::DecideExtension => {
+                let approve =
+                    input.approve.ok_or_else(|| AppError::invalid("approve", "请选择同意或不同意延期"))?;
+                let req = ducha_store::extensions::pending(&mut tx, case_id)
+                    .await?
+                    .ok_or_else(|| AppError::conflict("no_extension", "该案件没有待审批的延期申请"))?;
+                let asg = cases::assignment(&self.store, req.assignment_id.unwrap_or_default())
+                    .await?
+                    .ok_or_else(|| AppError::conflict("no_assignment", "延期申请对应的任务已不存在"))?;
+                // Only the unit that gave the task decides on more time for it.
+                let parent_unit = match asg.parent_id {
+                    Some(p) => cases::assignment(&self.store, p).await?.map(|a| a.unit_id),
+                    None => Some(campaign.team_unit_id),
+                };
+                if parent_unit != Some(user.unit.id) {
+                    return Err(AppError::forbidden_code(
+                        "not_approver",
+                        "延期申请由交办该任务的上一级单位审批",
+                    ));
+                }
+                let mut new_due = None;
+                if approve {
+                    let base = from_millis(asg.due_at.unwrap_or(now).max(now));
+                    let days = u32::try_from(req.requested_days).unwrap_or(1);
+                    let due_ms = due_after_working_days(base, days, &self.calendar)?.at.timestamp_millis();
+                    cases::set_assignment_due(&mut tx, asg.id, due_ms).await?;
+                    let holder = (asg.is_lead != 0 && case.handler_unit_id == Some(asg.unit_id))
+                        || (case.handler_unit_id.is_none() && case.county_unit_id == Some(asg.unit_id));
+                    if holder {
+                        patch.due_at = Some(Some(due_ms));
+                    }
+                    new_due = Some(due_ms);
+                }
+                ducha_store::extensions::decide(
+                    &mut tx,
+                    req.id,
+                    approve,
+                    reason.map(str::to_owned),
+                    now,
+                    user.id,
+                    new_due,
+                )
+                .await?;
+                let body = match new_due {
+                    Some(d) => format!("新的办理期限：{}", human_cst(from_millis(d))),
+                    None => reason.unwrap_or("请按原期限办理").to_owned(),
+                };
+                let verdict = if approve { "已同意" } else { "未同意" };
+                notices.push(notice(
+                    &case,
+                    asg.unit_id,
+                    format!("延期申请{verdict} {}", case.accept_no),
+                    body,
+                    now,
                 ));
+                detail["approve"] = approve.into();
+                detail["new_due_at"] = new_due.into();
             }
         }
 

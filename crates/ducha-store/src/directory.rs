@@ -181,6 +181,22 @@ pub async fn unit(store: &Store, id: i64) -> Result<Option<UnitRow>> {
         .await?)
 }
 
+/// Set how a unit is reached besides the in-app inbox (e-mail, HTTP webhook); empty clears.
+pub async fn set_unit_contacts(
+    tx: &mut Tx,
+    unit_id: i64,
+    email: Option<&str>,
+    webhook: Option<&str>,
+) -> Result<()> {
+    sqlx::query("UPDATE units SET contact_email = $1, contact_webhook = $2 WHERE id = $3")
+        .bind(email.map(str::trim).filter(|e| !e.is_empty()))
+        .bind(webhook.map(str::trim).filter(|w| !w.is_empty()))
+        .bind(unit_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 pub async fn unit_in_tx(tx: &mut Tx, id: i64) -> Result<Option<UnitRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {UNIT_COLS} FROM units WHERE id = $1")))
         .bind(id)

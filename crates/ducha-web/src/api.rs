@@ -338,10 +338,14 @@ impl utoipa::Modify for SecurityAddon {
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "ducha 督察 API", version = "1", description = "群众举报受理、交办、办理、验收与公开。错误均以 {\"error\": {code, message}} 返回。"),
-    paths(login, logout, me, campaign, list_cases, create_case, get_case, act, history, identity, units, regions),
+    paths(login, logout, me, campaign, list_cases, create_case, get_case, act, history, identity, units, regions,
+        crate::api_work::send_batch, crate::api_work::batches, crate::api_work::tasks, crate::api_work::get_report, crate::api_work::save_report,
+        crate::api_work::callback, crate::api_work::callback_link, crate::api_work::accountability_list, crate::api_work::add_accountability,
+        crate::api_work::add_fault_tolerance, crate::api_work::alerts, crate::api_work::ack_alert, crate::api_work::outcome_metrics,
+        crate::api_work::burden, crate::api_work::submit_discipline, crate::api_work::list_discipline),
     components(schemas(ErrorBody, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput)),
     modifiers(&SecurityAddon),
-    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"))
+    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "batches", description = "批次、任务与基层减负"), (name = "handling", description = "办理报告、验收、回访、问责与预警"), (name = "discipline", description = "督察纪律监督"))
 )]
 pub struct ApiDoc;
 

@@ -5,6 +5,7 @@
 //! use case, and render its answer; no rule of the notice is decided here.
 
 pub mod api;
+pub mod api_work;
 pub mod error;
 pub mod extract;
 pub mod pages;
@@ -155,7 +156,19 @@ pub fn router(app: App) -> Router {
         .route("/cases/{id}/history", get(api::history))
         .route("/cases/{id}/identity", get(api::identity))
         .route("/units", get(api::units))
-        .route("/regions", get(api::regions));
+        .route("/regions", get(api::regions))
+        .route("/batches", get(api_work::batches).post(api_work::send_batch))
+        .route("/tasks", get(api_work::tasks))
+        .route("/cases/{id}/report", get(api_work::get_report).put(api_work::save_report))
+        .route("/cases/{id}/callbacks", post(api_work::callback))
+        .route("/cases/{id}/callback-link", post(api_work::callback_link))
+        .route("/accountability", get(api_work::accountability_list).post(api_work::add_accountability))
+        .route("/fault-tolerance", post(api_work::add_fault_tolerance))
+        .route("/alerts", get(api_work::alerts))
+        .route("/alerts/{id}/ack", post(api_work::ack_alert))
+        .route("/metrics/outcomes", get(api_work::outcome_metrics))
+        .route("/burden", get(api_work::burden))
+        .route("/discipline", get(api_work::list_discipline).post(api_work::submit_discipline));
     Router::new()
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(api::openapi_json))

@@ -239,12 +239,36 @@ async fn workflow_to_close(backend: Backend) {
     for (tok, body, stage) in [
         (&h, json!({ "action": "acknowledge" }), "acknowledged"),
         (&h, json!({ "action": "start_investigation" }), "investigating"),
-        (&h, json!({ "action": "record_finding", "finding": "属实" }), "investigated"),
+    ] {
+        let r = fx.act(tok, id, body.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{body}: {}", r.text);
+        assert_eq!(r.json["stage"].as_str(), Some(stage));
+    }
+    // R5.5: no finding without the report's facts and per-issue finding.
+    let r = fx.act(&h, id, json!({ "action": "record_finding" })).await;
+    assert_eq!(
+        (r.status, r.json["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("r5_5_investigation_incomplete")),
+        "{}",
+        r.text
+    );
+    let r = fx
+        .json(
+            "PUT",
+            &format!("/api/v1/cases/{id}/report"),
+            Some(&h),
+            Some(json!({ "report": common::valid_report("鑫源塑料颗粒加工点") })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.json["problems"].as_array().unwrap().is_empty(), "{}", r.text);
+    for (tok, body, stage) in [
+        (&h, json!({ "action": "record_finding" }), "investigated"),
         (&h, json!({ "action": "start_rectification" }), "rectifying"),
         (&h, json!({ "action": "submit_report" }), "awaiting_verification"),
         (&c, json!({ "action": "reject_verification", "reason": "现场复核仍有异味" }), "rectifying"),
         (&h, json!({ "action": "submit_report" }), "awaiting_verification"),
-        (&c, json!({ "action": "verify_closed" }), "closed"),
+        (&c, json!({ "action": "verify_closed", "onsite": true }), "closed"),
     ] {
         let r = fx.act(tok, id, body.clone()).await;
         assert_eq!(r.status, StatusCode::OK, "{body}: {}", r.text);
@@ -253,7 +277,7 @@ async fn workflow_to_close(backend: Backend) {
     // The whole history is on the case, with actor and unit, and the chain verifies.
     let r = fx.json("GET", &format!("/api/v1/cases/{id}/history"), Some(&c), None).await;
     let hist = r.json.as_array().unwrap();
-    assert_eq!(hist.len(), 1 + 3 + 8, "{}", r.text);
+    assert_eq!(hist.len(), 1 + 3 + 8 + 1, "{}", r.text);
     assert!(hist.iter().all(|e| e["actor"].as_str().unwrap().contains('（')), "actor names their unit");
     let v = audit::verify(&fx.app.store).await.unwrap();
     assert!(v.broken.is_none(), "{v:?}");

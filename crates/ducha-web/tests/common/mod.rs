@@ -40,13 +40,19 @@ pub const USERS: &[(&str, &str, &str)] = &[
     ("opinion", "county-410928", "opinion"),
 ];
 
+pub mod receivers;
+
 pub async fn setup(backend: Backend) -> Fx {
+    setup_cfg(backend, Config::for_tests()).await
+}
+
+pub async fn setup_cfg(backend: Backend, cfg: Config) -> Fx {
     let (store, db) = testing::fresh(backend).await;
     // Thursday 2023-12-14 10:00 Beijing time.
     let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2023, 12, 14, 2, 0, 0).unwrap()));
     let cipher = IdentityCipher::new(&KeyMaterial::generate(), &[]).unwrap();
     crypto::check_keys(&store, Some(&cipher), 0).await.unwrap();
-    let app = App::new(store.clone(), Config::for_tests(), clock.clone(), Some(cipher));
+    let app = App::new(store.clone(), cfg, clock.clone(), Some(cipher));
     app.bootstrap_directory(ducha_triage::Gazetteer::builtin()).await.unwrap();
     let team = directory::unit_by_code(&store, "team").await.unwrap().unwrap();
     let city = directory::unit_by_code(&store, "city-4109").await.unwrap().unwrap();
@@ -206,4 +212,20 @@ impl Fx {
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     }
+}
+
+/// A complete handling report (属实, one subject, an immediate fix, a 办结目标).
+pub fn valid_report(subject: &str) -> serde_json::Value {
+    serde_json::json!({
+        "facts": format!("经现场核查，{subject}无环保手续，夜间生产时烟气未经处理直排。"),
+        "issues": [{ "finding": "true" }],
+        "subjects": [{ "name": subject }],
+        "measures": [
+            { "kind": "order_correction", "description": "责令立即停止违法生产行为" },
+            { "kind": "penalty", "description": "依法立案查处", "fine_yuan": 20000 }
+        ],
+        "rectifications": [{ "kind": "immediate", "done": "已拆除生产设备并清理原料", "done_on": "2023-12-14" }],
+        "closure_target": "违法生产点位取缔到位，不再反弹",
+        "investigated_on": "2023-12-14"
+    })
 }

@@ -1,0 +1,430 @@
+//! JSON API for batches, tasks, handling reports, verification follow-up, accountability, alerts,
+//! metrics, the burden figures and the discipline channel.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use chrono::NaiveDate;
+use ducha_app::AppError;
+use ducha_app::batches::BatchSent;
+use ducha_app::handling::{AccountabilityView, CallbackInput, DisciplineView, MetricsRow, ReportView};
+use ducha_domain::accountability::{AccountabilityRecord, FaultTolerance};
+use ducha_domain::discipline::DisciplineReport;
+use ducha_domain::handling::HandlingReport;
+use ducha_domain::role::Role;
+use ducha_store::{cases, directory, handling as hstore, outbox};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SendBatchRequest {
+    /// The answering day (Beijing date), e.g. `2023-12-14`.
+    pub date: NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchView {
+    pub id: i64,
+    pub number: i64,
+    pub answering_date: String,
+    pub due_at: Option<i64>,
+    pub remaining: Option<String>,
+    pub total: i64,
+    pub closed: i64,
+    pub partly_closed: i64,
+    pub overdue: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskView {
+    pub case_id: i64,
+    pub accept_no: String,
+    pub stage: String,
+    pub stage_label: String,
+    pub role: String,
+    pub delivered_at: Option<i64>,
+    pub due_at: Option<i64>,
+    /// 还剩3个工作日 / 已超期1个工作日 …
+    pub remaining: Option<String>,
+    pub excerpt: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SaveReportRequest {
+    #[schema(value_type = Object)]
+    pub report: HandlingReport,
+    /// The report version you edited (omit on first save).
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallbackResultView {
+    /// The answer sent the case back to the county for review.
+    pub reopened_for_review: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LinkView {
+    pub link: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IdView {
+    pub id: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AlertView {
+    pub id: i64,
+    pub kind: String,
+    pub level: String,
+    pub title: String,
+    pub summary: String,
+    pub evidence: Vec<String>,
+    pub case_ids: Vec<i64>,
+    pub escalation: i64,
+    pub created_at: i64,
+    pub acknowledged_at: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BurdenRow {
+    pub unit_id: i64,
+    pub unit: String,
+    pub level: String,
+    /// Deliveries held for quiet hours (R5.1).
+    pub night_held: i64,
+    /// Urgent deliveries during quiet hours (R5.1 overrides).
+    pub night_overrides: i64,
+    /// Dispatches refused for squeezing the due time (R5.2).
+    pub refused_compressions: i64,
+    /// Tasks received.
+    pub tasks: i64,
+    /// Average working hours given (delivery → due) and used (delivery → done or returned).
+    pub hours_given: Option<f64>,
+    pub hours_used: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MetricsQuery {
+    /// `county` (default) or `unit`.
+    pub by: Option<String>,
+}
+
+fn alert_view(a: hstore::AlertRow) -> AlertView {
+    AlertView {
+        id: a.id,
+        kind: a.kind,
+        level: a.level,
+        title: a.title,
+        summary: a.summary,
+        evidence: serde_json::from_str(&a.evidence).unwrap_or_default(),
+        case_ids: serde_json::from_str(&a.case_ids).unwrap_or_default(),
+        escalation: a.escalation,
+        created_at: a.created_at,
+        acknowledged_at: a.acknowledged_at,
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/batches", tag = "batches", security(("bearer" = [])), request_body = SendBatchRequest,
+    description = "督察组交办一个接听日的全部受理件（第N批），期限默认7个工作日。",
+    responses((status = 201, body = BatchSent), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn send_batch(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiJson(req): ApiJson<SendBatchRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok((StatusCode::CREATED, Json(st.app.send_batch(&u, req.date).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/batches", tag = "batches", security(("bearer" = [])),
+    responses((status = 200, body = Vec<BatchView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn batches(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> Result<Json<Vec<BatchView>>, ApiError> {
+    if !matches!(u.level, ducha_domain::unit::UnitLevel::Team | ducha_domain::unit::UnitLevel::City) {
+        return Err(AppError::forbidden("批次看板供督察组和市攻坚办使用").into());
+    }
+    Ok(Json(
+        st.app
+            .batch_board()
+            .await?
+            .into_iter()
+            .map(|(b, total, closed, partly, overdue)| BatchView {
+                remaining: b.due_at.map(|d| st.app.remaining(d)),
+                id: b.id,
+                number: b.number,
+                answering_date: b.answering_date,
+                due_at: b.due_at,
+                total,
+                closed,
+                partly_closed: partly,
+                overdue,
+            })
+            .collect(),
+    ))
+}
+
+/// The active tasks of the user's unit, soonest due first.
+pub async fn task_list(st: &AppState, u: &ducha_app::auth::CurrentUser) -> Result<Vec<TaskView>, AppError> {
+    let mut out = Vec::new();
+    for a in cases::active_for_unit(&st.app.store, u.unit.id).await? {
+        let Some(c) = cases::get(&st.app.store, a.case_id).await? else { continue };
+        let stage = ducha_domain::workflow::Stage::parse(&c.stage)?;
+        if stage.is_terminal() {
+            continue;
+        }
+        out.push(TaskView {
+            case_id: c.id,
+            accept_no: c.accept_no,
+            stage: stage.code().into(),
+            stage_label: stage.label().into(),
+            role: if a.is_lead != 0 { "主办".into() } else { "协办".into() },
+            delivered_at: a.delivered_at,
+            due_at: a.due_at,
+            remaining: a.due_at.map(|d| st.app.remaining(d)),
+            excerpt: c.redacted_text.chars().take(60).collect(),
+        });
+    }
+    Ok(out)
+}
+
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "batches", security(("bearer" = [])),
+    description = "本单位在办任务，含以工作日计的剩余时间。",
+    responses((status = 200, body = Vec<TaskView>), (status = 401, body = ErrorBody)))]
+pub async fn tasks(State(st): State<AppState>, ApiUser(u): ApiUser) -> Result<Json<Vec<TaskView>>, ApiError> {
+    Ok(Json(task_list(&st, &u).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/report", tag = "handling", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
+    responses((status = 200, body = ReportView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_report(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ReportView>, ApiError> {
+    Ok(Json(st.app.report_view(&u, id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/cases/{id}/report", tag = "handling", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")), request_body = SaveReportRequest,
+    description = "保存办理报告（可为草稿）。停产类措施须符合R1.1，民生行业须经第二级审批（R1.2）。",
+    responses((status = 200, body = ReportView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save_report(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<SaveReportRequest>,
+) -> Result<Json<ReportView>, ApiError> {
+    Ok(Json(st.app.save_report(&u, id, &req.report, req.expected_version).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/callbacks", tag = "handling", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")), request_body = CallbackInput,
+    responses((status = 201, body = CallbackResultView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn callback(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<CallbackInput>,
+) -> Result<impl IntoResponse, ApiError> {
+    let reopened = st.app.operator_callback(&u, id, &req).await?;
+    Ok((StatusCode::CREATED, Json(CallbackResultView { reopened_for_review: reopened })))
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/callback-link", tag = "handling", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
+    description = "生成签名、限时的回访链接并经短信网关发送给举报人（号码仅在发送时解密并留痕）。",
+    responses((status = 201, body = LinkView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn callback_link(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok((StatusCode::CREATED, Json(LinkView { link: st.app.send_callback_link(&u, id).await? })))
+}
+
+#[utoipa::path(get, path = "/api/v1/accountability", tag = "handling", security(("bearer" = [])),
+    responses((status = 200, body = Vec<AccountabilityView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn accountability_list(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> Result<Json<Vec<AccountabilityView>>, ApiError> {
+    Ok(Json(st.app.accountability_list(&u).await?.0))
+}
+
+#[utoipa::path(post, path = "/api/v1/accountability", tag = "handling", security(("bearer" = [])), request_body(content = Object, description = "AccountabilityRecord"),
+    description = "录入问责记录（R4.1）；关联案件须调查属实或部分属实（R4.4）。",
+    responses((status = 201, body = IdView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_accountability(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiJson(r): ApiJson<AccountabilityRecord>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok((StatusCode::CREATED, Json(IdView { id: st.app.add_accountability(&u, &r).await? })))
+}
+
+#[utoipa::path(post, path = "/api/v1/fault-tolerance", tag = "handling", security(("bearer" = [])), request_body(content = Object, description = "FaultTolerance"),
+    description = "容错免责（R4.3）：须有通知所列情形之一、书面说明和审批人。",
+    responses((status = 201, body = IdView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_fault_tolerance(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiJson(f): ApiJson<FaultTolerance>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok((StatusCode::CREATED, Json(IdView { id: st.app.add_fault_tolerance(&u, &f).await? })))
+}
+
+#[utoipa::path(get, path = "/api/v1/alerts", tag = "handling", security(("bearer" = [])),
+    description = "疑似“一刀切”（R1.2）与“长停久治、久治不验”（R1.3）预警。",
+    responses((status = 200, body = Vec<AlertView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn alerts(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> Result<Json<Vec<AlertView>>, ApiError> {
+    Ok(Json(visible_alerts(&st, &u).await?))
+}
+
+/// Alerts addressed to the user's unit, or (team/city) all of them.
+pub async fn visible_alerts(
+    st: &AppState,
+    u: &ducha_app::auth::CurrentUser,
+) -> Result<Vec<AlertView>, AppError> {
+    if !matches!(u.role, Role::Office | Role::Team) {
+        return Err(AppError::forbidden("预警供各级攻坚办和督察组查看"));
+    }
+    let all = hstore::open_alerts(&st.app.store, None).await?;
+    Ok(all
+        .into_iter()
+        .filter(|a| {
+            matches!(u.level, ducha_domain::unit::UnitLevel::Team | ducha_domain::unit::UnitLevel::City)
+                || a.unit_id == Some(u.unit.id)
+        })
+        .map(alert_view)
+        .collect())
+}
+
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/ack", tag = "handling", security(("bearer" = [])), params(("id" = i64, Path, description = "alert id")),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn ack_alert(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    let visible = visible_alerts(&st, &u).await?;
+    if !visible.iter().any(|a| a.id == id) {
+        return Err(AppError::not_found("alert_not_found", "未找到该预警").into());
+    }
+    let now = st.app.now_ms();
+    let mut tx = st.app.store.begin().await.map_err(AppError::from)?;
+    hstore::acknowledge_alert(&mut tx, id, u.id, now).await.map_err(AppError::from)?;
+    ducha_store::audit::append(
+        &mut tx,
+        &u.audit(now, "alert.acknowledged", "alert", id, serde_json::json!({})),
+    )
+    .await
+    .map_err(AppError::from)?;
+    tx.commit().await.map_err(AppError::from)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/v1/metrics/outcomes", tag = "handling", security(("bearer" = [])), params(MetricsQuery),
+    description = "响应率、解决率、满意率（满意+0.9×基本满意）/有效回访、按期率、重复举报率与综合评分（R5.4）。不统计照片、附件或材料数量。",
+    responses((status = 200, body = Vec<MetricsRow>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn outcome_metrics(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiQuery(q): ApiQuery<MetricsQuery>,
+) -> Result<Json<Vec<MetricsRow>>, ApiError> {
+    let by_unit = match q.by.as_deref() {
+        None | Some("county") => false,
+        Some("unit") => true,
+        Some(other) => {
+            return Err(AppError::invalid("by", format!("分组方式“{other}”无效（county 或 unit）")).into());
+        }
+    };
+    Ok(Json(st.app.outcome_metrics(&u, by_unit).await?))
+}
+
+/// Burden figures per unit (R5.1, R5.2 and time given vs used).
+pub async fn burden_rows(st: &AppState) -> Result<Vec<BurdenRow>, AppError> {
+    let counts = outbox::burden_counts(&st.app.store).await?;
+    let asg = cases::all_assignments(&st.app.store).await?;
+    let mut rows = Vec::new();
+    for u in directory::units(&st.app.store).await? {
+        if u.level == "team" {
+            continue;
+        }
+        let count =
+            |kind: &str| counts.iter().filter(|c| c.0 == kind && c.1 == Some(u.id)).map(|c| c.2).sum::<i64>();
+        let mine: Vec<_> = asg.iter().filter(|a| a.unit_id == u.id).collect();
+        let hours = |from: Option<i64>, to: Option<i64>| -> Option<f64> {
+            let (f, t) = (from?, to?);
+            ducha_domain::deadline::working_days_between(
+                ducha_domain::time::from_millis(f),
+                ducha_domain::time::from_millis(t),
+                &st.app.calendar,
+            )
+            .ok()
+            .map(|r| r.working_seconds as f64 / 3600.0)
+        };
+        let given: Vec<f64> = mine.iter().filter_map(|a| hours(a.delivered_at, a.due_at)).collect();
+        let used: Vec<f64> =
+            mine.iter().filter_map(|a| hours(a.delivered_at, a.completed_at.or(a.returned_at))).collect();
+        let avg = |v: &[f64]| {
+            (!v.is_empty()).then(|| (v.iter().sum::<f64>() / v.len() as f64 * 10.0).round() / 10.0)
+        };
+        let row = BurdenRow {
+            unit_id: u.id,
+            unit: u.name.clone(),
+            level: u.level.clone(),
+            night_held: count("night_held"),
+            night_overrides: count("night_override"),
+            refused_compressions: count("compression_refused"),
+            tasks: mine.len() as i64,
+            hours_given: avg(&given),
+            hours_used: avg(&used),
+        };
+        if row.tasks > 0 || row.night_held > 0 || row.night_overrides > 0 || row.refused_compressions > 0 {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+#[utoipa::path(get, path = "/api/v1/burden", tag = "batches", security(("bearer" = [])),
+    description = "基层减负：夜间暂缓送达、紧急送达、被拒绝的压缩期限、给予与实际使用的工作时间。",
+    responses((status = 200, body = Vec<BurdenRow>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn burden(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> Result<Json<Vec<BurdenRow>>, ApiError> {
+    if u.role == Role::Handler {
+        return Err(AppError::forbidden("减负看板供各级攻坚办和督察组查看").into());
+    }
+    Ok(Json(burden_rows(&st).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/discipline", tag = "discipline", request_body(content = Object, description = "DisciplineReport"),
+    description = "反映督察组及其成员执行督察纪律情况（R6）。无需登录；联系方式加密保存，仅省督察办可见。",
+    responses((status = 201, body = IdView), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn submit_discipline(
+    State(st): State<AppState>,
+    ApiJson(r): ApiJson<DisciplineReport>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok((StatusCode::CREATED, Json(IdView { id: st.app.submit_discipline_report(r).await? })))
+}
+
+#[utoipa::path(get, path = "/api/v1/discipline", tag = "discipline", security(("bearer" = [])),
+    responses((status = 200, body = Vec<DisciplineView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_discipline(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> Result<Json<Vec<DisciplineView>>, ApiError> {
+    Ok(Json(st.app.discipline_reports(&u).await?))
+}
