@@ -79,6 +79,30 @@ pub enum Command {
         #[command(subcommand)]
         cmd: KeysCmd,
     },
+    /// The working-time calendar (holidays and 调休).
+    Calendar {
+        #[command(subcommand)]
+        cmd: CalendarCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCmd {
+    /// Show how a due time is computed: delivery (after quiet hours for grassroots levels) and due.
+    Due {
+        /// Creation time, ISO-8601 (`2024-02-08T21:30:00+08:00`; without offset read as Beijing time).
+        #[arg(long, value_name = "ISO-8601")]
+        from: String,
+        /// Working days allowed.
+        #[arg(long, value_name = "N")]
+        working_days: u32,
+        /// The receiving level: team, city, county, township, department.
+        #[arg(long)]
+        level: Option<String>,
+        /// List the holidays, weekends and make-up working days crossed.
+        #[arg(long)]
+        explain: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -228,6 +252,14 @@ fn write_secret(path: &Path, content: &str) -> Result<()> {
     Ok(())
 }
 
+/// A worker id unique per process (host + pid), so leases of several instances never collide.
+fn worker_id() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "host".into());
+    format!("{host}-{}", std::process::id())
+}
+
 fn init_tracing(filter: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -256,7 +288,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let cipher = key(&s, &store, true, now).await?;
             let app = App::new(store, s.app.clone(), Arc::new(SystemClock), cipher);
             app.bootstrap_directory(ducha_triage::Gazetteer::builtin()).await?;
+            app.sync_dup_index().await?;
             let listener = listen(&s.addr).await?;
+            ducha_app::worker::spawn_worker(app.clone(), worker_id());
             println!("ducha 已启动：http://{}", listener.local_addr()?);
             ducha_web::serve(app, listener).await?;
             Ok(ExitCode::SUCCESS)
@@ -290,6 +324,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let listener = listen(&addr).await?;
+            ducha_app::worker::spawn_worker(app.clone(), worker_id());
             println!(
                 "演示平台已启动：http://{}/  （公众专栏：http://{}/gongkai/）",
                 listener.local_addr()?,
@@ -364,6 +399,35 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                     Ok(ExitCode::from(3))
                 }
             }
+        }
+        Command::Calendar { cmd: CalendarCmd::Due { from, working_days, level, explain } } => {
+            let s = Settings::load(cfg_path)?;
+            let cal = ducha_domain::calendar::WorkCalendar::builtin()
+                .and_then(|c| c.with_config(s.app.working_time))
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            let created =
+                ducha_domain::deadline::parse_instant(&from).map_err(|e| anyhow::anyhow!(e.message))?;
+            let level = match level {
+                Some(l) => {
+                    Some(ducha_domain::unit::UnitLevel::parse(&l).map_err(|e| anyhow::anyhow!(e.message))?)
+                }
+                None => None,
+            };
+            let quiet = ducha_domain::quiet::QuietHoursConfig::default();
+            let plan = ducha_domain::deadline::plan_due(created, working_days, level, &quiet, &cal)
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("delivered: {}", ducha_domain::time::iso_cst(plan.delivery.at));
+            println!("due:       {}", ducha_domain::time::iso_cst(plan.due.at));
+            if explain {
+                for line in ducha_domain::deadline::explain_plan(&plan) {
+                    println!("  {line}");
+                }
+            } else {
+                for w in plan.delivery.warnings.iter().chain(plan.due.warnings.iter()) {
+                    eprintln!("注意：{w}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Keys { cmd: KeysCmd::Generate } => {
             println!("{}", KeyMaterial::generate().to_hex());

@@ -124,3 +124,39 @@ fn missing_key_on_encrypted_database_is_a_startup_error() {
     assert_ne!(code, 0);
     assert!(err.contains("不符"), "{err}");
 }
+
+#[test]
+fn calendar_due_is_pinned_and_explains() {
+    // Friday 20:01 to a township: held until Monday 08:00, then 3 working days → Thursday 18:00.
+    let (code, out, err) = run(ducha().args([
+        "calendar",
+        "due",
+        "--from",
+        "2023-12-15T20:01:00+08:00",
+        "--working-days",
+        "3",
+        "--level",
+        "township",
+        "--explain",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("delivered: 2023-12-18T08:00:00+08:00"), "{out}");
+    assert!(out.contains("due:       2023-12-21T18:00:00+08:00"), "{out}");
+    assert!(out.contains("夜间静默") && out.contains("星期一"), "explains the hold over the weekend: {out}");
+    // Spring Festival 2024 is crossed and named.
+    let (_, out, _) = run(ducha().args([
+        "calendar",
+        "due",
+        "--from",
+        "2024-02-08T10:00:00+08:00",
+        "--working-days",
+        "2",
+        "--explain",
+    ]));
+    assert!(out.contains("春节"), "{out}");
+    // A year without data is refused with a clear message.
+    let (code, _, err) =
+        run(ducha().args(["calendar", "due", "--from", "2030-03-01T10:00:00+08:00", "--working-days", "2"]));
+    assert_ne!(code, 0);
+    assert!(err.contains("2030"), "{err}");
+}
