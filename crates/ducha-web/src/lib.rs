@@ -9,6 +9,9 @@ pub mod api_work;
 pub mod error;
 pub mod extract;
 pub mod pages;
+pub mod pages_public;
+pub mod pages_work;
+pub mod report_form;
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -183,6 +186,20 @@ pub fn router(app: App) -> Router {
         .route("/cases/{id}/act", post(pages::case_act))
         .route("/cases/{id}/identity", post(pages::case_identity))
         .route("/intake", get(pages::intake_form).post(pages::intake_submit))
+        .route("/cases/{id}/report", get(report_form::show_saved).post(report_form::save))
+        .route("/tasks", get(pages_work::tasks))
+        .route("/cases/{id}/callback", post(pages_public::case_callback))
+        .route("/cases/{id}/callback-link", post(pages_public::case_callback_link))
+        .route("/accountability", get(pages_public::accountability).post(pages_public::add_accountability))
+        .route("/fault-tolerance", post(pages_public::add_fault_tolerance))
+        .route("/huifang/{token}", get(pages_public::callback_form).post(pages_public::callback_submit))
+        .route("/jiandu", get(pages_public::discipline_form).post(pages_public::discipline_submit))
+        .route("/batches", get(pages_work::batches).post(pages_work::send_batch))
+        .route("/alerts", get(pages_work::alerts))
+        .route("/alerts/{id}/ack", post(pages_work::ack_alert))
+        .route("/burden", get(pages_work::burden))
+        .route("/tongji", get(pages_work::metrics))
+        .route("/discipline", get(pages_work::discipline))
         .fallback(not_found)
         .layer(middleware::from_fn(track))
         .layer(middleware::from_fn(shape_errors))

@@ -34,10 +34,12 @@ pub struct Nav {
     pub csrf: String,
     pub active: &'static str,
     pub can_intake: bool,
+    pub role: &'static str,
+    pub level: &'static str,
 }
 
 impl Nav {
-    fn of(p: &PageUser, active: &'static str) -> Self {
+    pub fn of(p: &PageUser, active: &'static str) -> Self {
         Nav {
             display_name: p.user.display_name.clone(),
             unit_name: p.user.unit.name.clone(),
@@ -45,11 +47,13 @@ impl Nav {
             csrf: p.session.csrf_token.clone(),
             active,
             can_intake: matches!(p.user.role, Role::Operator | Role::Team),
+            role: p.user.role.code(),
+            level: p.user.level.code(),
         }
     }
 }
 
-fn render<T: Template>(t: &T) -> Result<Html<String>, PageError> {
+pub fn render<T: Template>(t: &T) -> Result<Html<String>, PageError> {
     t.render().map(Html).map_err(|e| PageError(AppError::internal(format!("template: {e}"))))
 }
 
@@ -393,6 +397,9 @@ struct ActForm {
     needs_reason: bool,
     needs_finding: bool,
     needs_dup: bool,
+    needs_days: bool,
+    needs_approve: bool,
+    needs_verify: bool,
     danger: bool,
 }
 
@@ -433,6 +440,13 @@ struct CasePageT {
     history: Vec<HistRow>,
     flash: Option<String>,
     error: Option<String>,
+    report: Option<(String, String, String, String)>,
+    report_editable: bool,
+    report_missing: usize,
+    can_callback: bool,
+    callbacks: Vec<(String, String, String)>,
+    remaining: Option<String>,
+    onsite_required: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -469,7 +483,6 @@ async fn case_page(
     let forms = c
         .actions
         .iter()
-        .filter(|a| !matches!(a, Action::RequestExtension | Action::DecideExtension))
         .map(|a| ActForm {
             action: a.code(),
             label: a.label(),
@@ -477,6 +490,9 @@ async fn case_page(
             needs_reason: a.needs_reason(),
             needs_finding: *a == Action::RecordFinding,
             needs_dup: *a == Action::MarkDuplicate,
+            needs_days: *a == Action::RequestExtension,
+            needs_approve: *a == Action::DecideExtension,
+            needs_verify: matches!(a, Action::VerifyClosed | Action::VerifyPartly),
             danger: matches!(a, Action::Return | Action::RejectVerification),
         })
         .collect();
@@ -535,7 +551,44 @@ async fn case_page(
             .join("；"),
         })
         .collect();
+    let rv = st.app.report_view(&p.user, id).await?;
+    let has_report = rv.version > 0;
+    let report = has_report.then(|| {
+        (
+            rv.investigation_text.clone(),
+            rv.finding.clone().unwrap_or_else(|| "—".into()),
+            rv.handling_text.clone(),
+            rv.closure_target_text.clone(),
+        )
+    });
+    let closed = matches!(c.stage, Stage::Closed | Stage::PartlyClosed);
+    let callbacks = ducha_store::followup::callbacks(&st.app.store, id)
+        .await?
+        .into_iter()
+        .map(|cb| {
+            let result = match cb.result.as_str() {
+                "answered" => cb.satisfaction.clone().unwrap_or_default(),
+                "not_reached" => "未联系上".into(),
+                _ => "拒绝评价".into(),
+            };
+            (fmt_ms(Some(cb.at)), result, cb.comment)
+        })
+        .collect();
+    let onsite_required = if matches!(c.stage, Stage::AwaitingVerification) {
+        let row = st.app.visible_case(&p.user, id).await?;
+        let campaign = st.app.campaign().await?;
+        st.app.sampled_for_onsite(&row, &ducha_app::settings::CampaignSettings::of(&campaign)).await?
+    } else {
+        false
+    };
     let page = CasePageT {
+        report,
+        report_editable: rv.editable,
+        report_missing: rv.problems.len(),
+        can_callback: closed && p.user.can_read_identity(),
+        callbacks,
+        remaining: c.due_at.filter(|_| !c.stage.is_terminal()).map(|d| st.app.remaining(d)),
+        onsite_required,
         nav: Nav::of(p, "cases"),
         badge: badge(c.stage),
         received: fmt_ms(Some(c.received_at)),
