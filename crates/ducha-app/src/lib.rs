@@ -5,6 +5,7 @@
 //! Architecture invariant: only this crate reads the clock (through [`Clock`]) and only this crate
 //! decides who may see what ([`auth::CurrentUser::scope`]).
 
+pub mod attachments;
 pub mod auth;
 pub mod batches;
 pub mod clock;
