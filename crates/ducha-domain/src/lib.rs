@@ -3,8 +3,13 @@
 //! Architecture invariant: nothing in this crate does IO, reads the clock or the environment.
 //! Every function takes the current time as an argument when it needs one.
 
+pub mod answering;
+pub mod calendar;
 pub mod campaign;
+pub mod compression;
+pub mod deadline;
 pub mod error;
+pub mod quiet;
 pub mod region;
 pub mod role;
 pub mod time;
