@@ -12,6 +12,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod intake;
+pub mod opinion;
 pub mod queries;
 pub mod triage;
 pub mod workflow;

@@ -15,6 +15,7 @@ pub mod batches;
 pub mod cases;
 pub mod crypto;
 pub mod directory;
+pub mod opinion;
 pub mod outbox;
 pub mod sessions;
 mod sql;
