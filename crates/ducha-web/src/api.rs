@@ -338,10 +338,21 @@ impl utoipa::Modify for SecurityAddon {
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "ducha 督察 API", version = "1", description = "群众举报受理、交办、办理、验收与公开。错误均以 {\"error\": {code, message}} 返回。"),
-    paths(login, logout, me, campaign, list_cases, create_case, get_case, act, history, identity, units, regions),
-    components(schemas(ErrorBody, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput)),
+    paths(login, logout, me, campaign, list_cases, create_case, get_case, act, history, identity, units, regions,
+        crate::opinion_api::list_items, crate::opinion_api::create_item, crate::opinion_api::get_item, crate::opinion_api::act,
+        crate::opinion_api::link, crate::opinion_api::unlink, crate::opinion_api::import, crate::opinion_api::list_sources,
+        crate::opinion_api::create_source, crate::opinion_api::update_source, crate::opinion_api::poll_source,
+        crate::opinion_api::my_alerts, crate::opinion_api::ack_alert, crate::opinion_api::report, crate::opinion_api::report_xlsx,
+        crate::opinion_api::briefing, crate::opinion_api::briefing_txt),
+    components(schemas(ErrorBody, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput,
+        ducha_app::opinion::items::ItemView, ducha_app::opinion::items::ItemPage, ducha_app::opinion::items::ItemDetail,
+        ducha_app::opinion::items::ItemActInput, ducha_app::opinion::items::ManualItemInput, ducha_app::opinion::items::AlertView,
+        ducha_app::opinion::items::AckInput, ducha_app::opinion::items::LinkedCaseView, ducha_app::opinion::sources::SourceInput,
+        ducha_app::opinion::sources::SourceUpdate, ducha_app::opinion::sources::SourceView, ducha_app::opinion::poll::SourcePoll,
+        ducha_app::opinion::ingest::IngestReport, ducha_app::opinion::report::DailyReport, ducha_app::opinion::report::Briefing,
+        crate::opinion_api::LinkInput, crate::opinion_api::ImportResult, crate::opinion_api::ImportLineError)),
     modifiers(&SecurityAddon),
-    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"))
+    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "opinion", description = "舆情监测、研判、预警与报送（R3）"))
 )]
 pub struct ApiDoc;
 

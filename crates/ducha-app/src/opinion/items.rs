@@ -328,7 +328,7 @@ impl App {
         })
     }
 
-    pub(crate) async fn alert_view(&self, a: AlertRow) -> Result<AlertView> {
+    pub async fn alert_view(&self, a: AlertRow) -> Result<AlertView> {
         let unit_name = directory::unit(&self.store, a.unit_id).await?.map(|u| u.name).unwrap_or_default();
         let item_title =
             opinion::item(&self.store, a.item_id).await?.map(|r| item_title(&r)).unwrap_or_default();
