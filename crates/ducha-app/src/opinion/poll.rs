@@ -108,6 +108,9 @@ fn client() -> Result<&'static reqwest::Client> {
                 .user_agent(concat!("ducha-opinion/", env!("CARGO_PKG_VERSION")))
                 .redirect(reqwest::redirect::Policy::limited(5))
                 .connect_timeout(Duration::from_secs(10))
+                // Polls are minutes apart: nothing to gain from pooled connections, and a pooled
+                // connection must never outlive the runtime that opened it.
+                .pool_max_idle_per_host(0)
                 .build()
                 .map_err(|e| e.to_string())
         })
