@@ -20,7 +20,7 @@ pub struct Hit {
 
 /// Whether a char ends a clause (negation and intensity never reach across one).
 fn is_clause_break(c: char) -> bool {
-    "，。！？；：、,.!?;:\n…—\"“”（）()【】 ".contains(c)
+    "，。！？；：、,.!?;:\n…—（）()【】 ".contains(c)
 }
 
 /// Whether one of `words` ends within `gap` letters before `start`, in the same clause.

@@ -186,11 +186,8 @@ pub fn assess(
         });
     }
 
-    // Reach counts in full only for a post that raises a problem; good news travelling far is no risk.
-    let damp = match sentiment.label {
-        SentimentLabel::Positive if !raises_problem => 0.3,
-        _ => 1.0,
-    };
+    // Reach counts in full only for a post that raises a problem; news travelling far is no risk.
+    let damp = if raises_problem { 1.0 } else { 0.3 };
     let tier_points = [0.0, 6.0, 12.0, 18.0][usize::from(reach.outlet_tier.min(3))];
     if tier_points > 0.0 {
         let which = ["", "本地媒体", "省级媒体", "中央媒体"][usize::from(reach.outlet_tier.min(3))];
@@ -342,6 +339,20 @@ mod tests {
                 assert!(signals.iter().any(|s| s == c), "{text}: missing {c} in {signals:?}");
             }
         }
+    }
+
+    #[test]
+    fn r3_prevention_of_a_shutdown_is_not_a_shutdown() {
+        let provincial = Reach { outlet_tier: 2, views: 15_000, ..Reach::default() };
+        let (got, signals) = level(
+            "濮阳市坚持依法依规、精准施策，能立即整改的立行立改，坚决防止“一刀切”，严禁一律关停。",
+            provincial,
+            Context::default(),
+        );
+        assert_eq!(got, Level::Low, "{signals:?}");
+        assert!(!signals.iter().any(|s| s == "blanket_shutdown"), "{signals:?}");
+        let (got, signals) = level("砖厂一刀切全部关停，工人失业", provincial, Context::default());
+        assert!(got >= Level::High && signals.iter().any(|s| s == "blanket_shutdown"), "{signals:?}");
     }
 
     #[test]
