@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::entities::{Enterprise, EnterpriseFinder};
 use crate::fingerprint::Fingerprint;
 use crate::lexicon::{Kind, Lexicon};
-use crate::normalise::{canonical_url, core_text, strip_noise};
+use crate::normalise::{canonical_url, core_text, linked_urls, strip_noise};
 use crate::record::RawItem;
 use crate::sentiment::{Hit, Sentiment, scan, sentiment};
 pub use crate::severity::Context;
@@ -26,6 +26,8 @@ pub struct Analysis {
     /// The original words of a repost (what near-duplicates are compared on).
     pub core: String,
     pub url_canonical: Option<String>,
+    /// Canonical URLs the text links to: an item linking to a stored item's URL reposts it.
+    pub linked_urls: Vec<String>,
     pub fingerprint: Option<Fingerprint>,
     /// A local county-level code, `OUTSIDE`, or `None` when nothing locates it.
     pub county_code: Option<String>,
@@ -126,8 +128,15 @@ impl Analyzer {
         };
         let hits = scan(&self.lexicon, &text);
         let sentiment = sentiment(&hits);
-        let relevant =
-            hits.iter().any(|h| h.kinds.iter().any(|k| matches!(k, Kind::Environment | Kind::Inspection)));
+        // About Puyang's environment or the inspection: an environmental matter (an environment or
+        // inspection word, or a complaint word of the lexicon), not placed outside unless a local place
+        // is named too (a plant across the border whose smoke reaches 台前).
+        let environmental = hits.iter().any(|h| {
+            h.kinds.iter().any(|k| matches!(k, Kind::Environment | Kind::Inspection | Kind::Negative))
+        });
+        let local =
+            county_code.as_deref() != Some("OUTSIDE") || self.lexicon.local_places.find(&text).is_some();
+        let relevant = environmental && local;
         let about_inspection = hits.iter().any(|h| h.kinds.contains(&Kind::Inspection));
         let outlet_tier = [item.outlet.as_deref(), item.author.as_deref()]
             .into_iter()
@@ -151,6 +160,7 @@ impl Analyzer {
         keywords.truncate(KEYWORDS);
         Analysis {
             url_canonical: item.url.as_deref().and_then(canonical_url),
+            linked_urls: linked_urls(&full),
             fingerprint: Fingerprint::of(&core),
             enterprises: self.enterprises.find(&text),
             county_code,

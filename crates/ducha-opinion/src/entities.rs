@@ -27,6 +27,10 @@ pub struct EnterpriseFinder {
     suffixes: AhoCorasick,
     boundaries: AhoCorasick,
     generic: HashSet<String>,
+    /// The lexicon's words (a name made of a trade word — 羽绒, 炼油, 喷漆 — names a trade).
+    words: AhoCorasick,
+    word_kinds: Vec<Vec<crate::lexicon::Kind>>,
+    coarse: HashSet<String>,
 }
 
 const MAX_NAME_CHARS: usize = 18;
@@ -51,6 +55,9 @@ impl EnterpriseFinder {
             suffixes: build(&lx.file.enterprise.suffixes, MatchKind::LeftmostLongest),
             boundaries: build(&lx.file.enterprise.boundaries, MatchKind::Standard),
             generic: lx.file.enterprise.generic.iter().cloned().collect(),
+            words: lx.words.clone(),
+            word_kinds: lx.word_kinds.clone(),
+            coarse: lx.coarse_places.clone(),
         }
     }
 
@@ -83,7 +90,23 @@ impl EnterpriseFinder {
                 continue;
             }
             let core = core_name(prefix);
-            let generic = core.chars().count() < 2 || self.generic.contains(core.as_str());
+            // What is left of the name without trade words (化工, 炼油, 羽绒 …) and kind words (家具,
+            // 小 …) must be a name of its own (华丰化工 → 华丰; 小炼油 → nothing).
+            let mut rest = core.clone();
+            for w in self.words.find_iter(core.as_str()) {
+                if self.word_kinds[w.pattern().as_usize()].contains(&crate::lexicon::Kind::Environment) {
+                    rest = rest.replace(&core[w.start()..w.end()], "");
+                }
+            }
+            for g in &self.generic {
+                if g.chars().count() >= 2 {
+                    rest = rest.replace(g.as_str(), "");
+                }
+            }
+            let generic = rest.chars().count() < 2
+                || self.generic.contains(core.as_str())
+                || self.generic.contains(rest.as_str())
+                || self.coarse.contains(core.as_str());
             out.push(Enterprise { name, core, generic });
         }
         out

@@ -25,6 +25,10 @@ pub struct WordList {
 pub struct SentimentWords {
     pub positive: Vec<String>,
     pub negative: Vec<String>,
+    /// Words that report a problem as dealt with (their sentence's problem words are history).
+    pub resolved: Vec<String>,
+    /// Words that make their sentence a warning, invitation or notice (nothing in it is reported).
+    pub hypothetical: Vec<String>,
     pub negators: Vec<String>,
     pub intensifiers: Vec<String>,
 }
@@ -69,6 +73,8 @@ pub enum Kind {
     Inspection,
     Positive,
     Negative,
+    Resolved,
+    Hypothetical,
 }
 
 /// The signal codes the lexicon must define, in a fixed order (severity weights follow it).
@@ -95,6 +101,12 @@ pub struct Lexicon {
     /// Tier per outlet pattern: 3 national, 2 provincial, 1 local.
     pub outlet_tier: Vec<u8>,
     pub stopwords: std::collections::HashSet<String>,
+    /// Every local place name (the city, its counties and townships): an item naming none of them
+    /// while placed outside is not about the deployment.
+    pub local_places: AhoCorasick,
+    /// Names of provinces, cities and county-level divisions anywhere in China (with their short
+    /// forms): too coarse to say two posts are about the same spot.
+    pub coarse_places: std::collections::HashSet<String>,
 }
 
 impl Lexicon {
@@ -136,6 +148,13 @@ impl Lexicon {
         for w in &file.sentiment.negative {
             add(w, Kind::Negative);
         }
+        for w in &file.sentiment.resolved {
+            add(w, Kind::Resolved);
+            add(w, Kind::Positive);
+        }
+        for w in &file.sentiment.hypothetical {
+            add(w, Kind::Hypothetical);
+        }
         let word_text: Vec<String> = entries.keys().cloned().collect();
         let word_kinds: Vec<Vec<Kind>> = entries.into_values().collect();
         let words = AhoCorasick::builder()
@@ -159,7 +178,52 @@ impl Lexicon {
             .build(&outlet_names)
             .map_err(|e| OpinionError::Lexicon(e.to_string()))?;
         let stopwords = file.topics.stopwords.iter().cloned().collect();
-        Ok(Lexicon { file, words, word_kinds, word_text, signal_labels, outlets, outlet_tier, stopwords })
+        let g = ducha_triage::Gazetteer::builtin();
+        let mut places: Vec<String> = Vec::new();
+        for c in g.local_cities() {
+            if let Some(d) = g.get(c) {
+                places.extend([d.name, d.common].into_iter().chain(d.short));
+            }
+        }
+        for d in g.counties() {
+            places.extend([d.name, d.common].into_iter().chain(d.short));
+        }
+        for d in g.townships() {
+            places.extend([d.name.clone(), d.common.clone()].into_iter().chain(d.short.clone()));
+        }
+        places.retain(|p| p.chars().count() >= 2);
+        places.sort();
+        places.dedup();
+        let local_places = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&places)
+            .map_err(|e| OpinionError::Lexicon(e.to_string()))?;
+        let mut coarse_places = std::collections::HashSet::new();
+        for d in g.provinces().chain(g.cities()).chain(g.all_counties()) {
+            coarse_places.insert(d.name.clone());
+            coarse_places.insert(d.common.clone());
+            if let Some(s) = &d.short {
+                coarse_places.insert(s.clone());
+            }
+        }
+        for d in g.counties() {
+            coarse_places.extend([d.name, d.common].into_iter().chain(d.short));
+        }
+        for p in ["河北", "山东", "山西", "河南", "濮阳", "濮阳市"] {
+            coarse_places.insert(p.to_owned());
+        }
+        Ok(Lexicon {
+            file,
+            words,
+            word_kinds,
+            word_text,
+            signal_labels,
+            outlets,
+            outlet_tier,
+            stopwords,
+            local_places,
+            coarse_places,
+        })
     }
 
     /// The built-in lexicon.

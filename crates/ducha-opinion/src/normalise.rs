@@ -177,6 +177,13 @@ pub fn core_text(s: &str) -> String {
     t.trim().to_owned()
 }
 
+/// The canonical URLs a text links to (a repost often carries its original's link).
+pub fn linked_urls(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = URLS.find_iter(text).filter_map(|m| canonical_url(m.as_str())).collect();
+    out.dedup();
+    out
+}
+
 /// Query parameters that only track who shared a link.
 const TRACKING: &[&str] = &[
     "from",

@@ -16,6 +16,14 @@ pub struct Hit {
     pub negated: bool,
     /// An intensifier stands right before it (非常刺鼻).
     pub intensified: bool,
+    /// Its sentence is a warning or notice (小心…中毒), or reports the problem as dealt with
+    /// (…问题属实，已依法取缔): a problem or signal word there is not a complaint.
+    pub muted: bool,
+}
+
+/// Whether a char ends a sentence (the reach of 已取缔 and 小心).
+fn is_sentence_break(c: char) -> bool {
+    "。！？；!?;\n".contains(c)
 }
 
 /// Whether a char ends a clause (negation and intensity never reach across one).
@@ -39,10 +47,11 @@ fn preceded_by(text: &str, start: usize, words: &[String], gap: usize) -> bool {
     false
 }
 
-/// Every lexicon word in `text` (leftmost-longest), with negation and intensity marked.
+/// Every lexicon word in `text` (leftmost-longest), with negation, intensity and muting marked.
 pub fn scan(lx: &Lexicon, text: &str) -> Vec<Hit> {
     let s = &lx.file.sentiment;
-    lx.words
+    let mut hits: Vec<Hit> = lx
+        .words
         .find_iter(text)
         .map(|m| {
             let i = m.pattern().as_usize();
@@ -52,9 +61,34 @@ pub fn scan(lx: &Lexicon, text: &str) -> Vec<Hit> {
                 start: m.start(),
                 negated: preceded_by(text, m.start(), &s.negators, 2),
                 intensified: preceded_by(text, m.start(), &s.intensifiers, 1),
+                muted: false,
             }
         })
-        .collect()
+        .collect();
+    // Sentence by sentence: a notice or warning mutes everything, a report of a problem dealt with
+    // mutes the problem words.
+    let breaks: Vec<usize> =
+        text.char_indices().filter(|(_, c)| is_sentence_break(*c)).map(|(i, _)| i).collect();
+    let sentence_of = |pos: usize| breaks.partition_point(|&b| b < pos);
+    let mut hypothetical = std::collections::HashSet::new();
+    let mut resolved = std::collections::HashSet::new();
+    for h in &hits {
+        if h.kinds.contains(&Kind::Hypothetical) {
+            hypothetical.insert(sentence_of(h.start));
+        }
+        // A quoted 已整改 is what someone claimed, not a report that it was done.
+        let quoted = text[..h.start].ends_with(['“', '"', '‘', '「']);
+        if h.kinds.contains(&Kind::Resolved) && !h.negated && !quoted {
+            resolved.insert(sentence_of(h.start));
+        }
+    }
+    for h in &mut hits {
+        let sentence = sentence_of(h.start);
+        let problem = h.kinds.iter().any(|k| matches!(k, Kind::Negative | Kind::Signal(_)));
+        let marker = h.kinds.iter().any(|k| matches!(k, Kind::Hypothetical | Kind::Resolved));
+        h.muted = !marker && (hypothetical.contains(&sentence) || (problem && resolved.contains(&sentence)));
+    }
+    hits
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,7 +140,7 @@ pub struct Sentiment {
 pub fn sentiment(hits: &[Hit]) -> Sentiment {
     let (mut sum, mut mass) = (0f32, 0f32);
     let (mut positive, mut negative) = (Vec::new(), Vec::new());
-    for h in hits {
+    for h in hits.iter().filter(|h| !h.muted) {
         let pol = if h.kinds.contains(&Kind::Positive) {
             1.0
         } else if h.kinds.contains(&Kind::Negative) || h.kinds.iter().any(|k| matches!(k, Kind::Signal(_))) {

@@ -1,7 +1,20 @@
 //! The severity of an item, from signals a person can check (R3): casualty or health words, mass-incident
 //! words, repeated complaints about an unresolved case, criticism of the inspection or of a 一刀切
-//! shutdown, and the outlet's reach and engagement. Every point of the score is traceable to a signal and
-//! the words or numbers behind it.
+//! shutdown, and the outlet's reach and engagement.
+//!
+//! The level follows one written policy (the same as the labelled set's, `crates/ducha-app/eval/README.md`),
+//! first rule that applies:
+//! 1. 特别重大 (critical) — a casualty (death, poisoning, injury) or a mass incident (gathering, blockade,
+//!    petition) is reported;
+//! 2. 一般 (low) — the item is not about Puyang's environment or the inspection (placed outside with no
+//!    local place named, or no environmental matter at all);
+//! 3. 重大 (high) — harm to health is reported; or the item is negative and widely spread ([`HIGH_REACH`]);
+//!    or negative about a case that was already reported again;
+//! 4. 较大 (medium) — any other negative item;
+//! 5. 一般 (low) — neutral or positive items, whatever their reach.
+//!
+//! The score ranks items within a level; every point of it is traceable to a signal and the words or
+//! numbers behind it, and the rule that set the level is named.
 
 use serde::{Deserialize, Serialize};
 
@@ -53,24 +66,24 @@ impl Level {
     pub fn is_key(self) -> bool {
         self >= Level::High
     }
-
-    /// The level a score falls in.
-    pub fn of_score(score: f32) -> Level {
-        if score >= CRITICAL_FROM {
-            Level::Critical
-        } else if score >= HIGH_FROM {
-            Level::High
-        } else if score >= MEDIUM_FROM {
-            Level::Medium
-        } else {
-            Level::Low
-        }
-    }
 }
 
-pub const MEDIUM_FROM: f32 = 20.0;
-pub const HIGH_FROM: f32 = 40.0;
-pub const CRITICAL_FROM: f32 = 65.0;
+/// Widely spread: at least this many followers, reposts, comments or likes (a national outlet, or
+/// reposts collected by the desk, count too).
+pub const HIGH_REACH: (i64, i64, i64, i64) = (100_000, 1_000, 500, 5_000);
+/// Reposts collected by the desk that make an item widely spread.
+pub const HIGH_REACH_REPOSTS_SEEN: i64 = 3;
+
+/// Whether an item is widely spread.
+pub fn high_reach(reach: &Reach) -> bool {
+    let (f, r, c, l) = HIGH_REACH;
+    reach.followers >= f
+        || reach.reposts >= r
+        || reach.comments >= c
+        || reach.likes >= l
+        || reach.outlet_tier >= 3
+        || reach.reposts_seen >= HIGH_REACH_REPOSTS_SEEN
+}
 
 /// Points for the first word of each text signal, in [`SIGNAL_CODES`] order; each further distinct
 /// word of the same signal adds a quarter, up to one and a half times.
@@ -128,11 +141,11 @@ pub struct Assessment {
     pub score: f32,
     pub level: Level,
     pub signals: Vec<Signal>,
-    /// Why the level is not just the score's band (a hard rule), if so.
+    /// The rule of the policy that set the level, in plain Chinese.
     pub rule: Option<String>,
 }
 
-/// Scores an item. `hits` is the lexicon scan of its text, `relevant` whether it is about the
+/// Scores an item. `hits` is the lexicon scan of its text, `relevant` whether it is about Puyang's
 /// environment or the inspection at all.
 pub fn assess(
     lx: &Lexicon,
@@ -144,7 +157,7 @@ pub fn assess(
 ) -> Assessment {
     let mut signals = Vec::new();
     let mut per: Vec<Vec<String>> = vec![Vec::new(); SIGNAL_CODES.len()];
-    for h in hits.iter().filter(|h| !h.negated) {
+    for h in hits.iter().filter(|h| !h.negated && !h.muted) {
         for k in &h.kinds {
             if let Kind::Signal(i) = k
                 && !per[*i].contains(&h.word)
@@ -252,18 +265,27 @@ pub fn assess(
             evidence: Vec::new(),
         });
     }
-    let mut level = Level::of_score(score);
-    let mut rule = None;
-    if casualty && level < Level::Critical {
-        level = Level::Critical;
-        rule = Some("涉及人员伤亡，定为特别重大".to_owned());
-    } else if mass && (tier_points >= 12.0 || engagement >= 1000.0) && level < Level::Critical {
-        level = Level::Critical;
-        rule = Some("群体性事件苗头且传播面广，定为特别重大".to_owned());
-    } else if mass && level < Level::High {
-        level = Level::High;
-        rule = Some("出现群体性事件苗头，至少定为重大".to_owned());
-    }
+    let health = relevant && !per[1].is_empty();
+    let wide = high_reach(&Reach { reposts_seen: seen, ..*reach });
+    let negative = sentiment.label == SentimentLabel::Negative;
+    let (level, rule) = if !relevant {
+        (Level::Low, "与濮阳的生态环境和督察无关")
+    } else if casualty {
+        (Level::Critical, "涉及人员伤亡")
+    } else if mass {
+        (Level::Critical, "出现群体性事件苗头")
+    } else if health {
+        (Level::High, "涉及群众健康受损")
+    } else if negative && wide {
+        (Level::High, "负面且传播面广")
+    } else if negative && ctx.case_repeat_count > 0 {
+        (Level::High, "负面，且所涉交办案件已被重复举报")
+    } else if negative {
+        (Level::Medium, "负面信息")
+    } else {
+        (Level::Low, "中性或正面信息")
+    };
+    let rule = Some(format!("{rule}，定为{}", level.label()));
     Assessment { score, level, signals, rule }
 }
 
@@ -291,7 +313,7 @@ mod tests {
                 "几十名村民聚集在厂门口拉横幅，要求关停",
                 none,
                 Context::default(),
-                Level::High,
+                Level::Critical,
                 &["mass_incident"],
             ),
             (
@@ -301,7 +323,7 @@ mod tests {
                 Level::Critical,
                 &["mass_incident", "reach"],
             ),
-            ("砖厂冒黑烟，附近孩子咳嗽不止", none, Context::default(), Level::Medium, &["health"]),
+            ("砖厂冒黑烟，附近孩子咳嗽不止", none, Context::default(), Level::High, &["health"]),
             (
                 "塑料颗粒厂又开始晚上偷偷生产，举报多次一直没人管",
                 none,
@@ -320,8 +342,15 @@ mod tests {
                 "全镇一刀切全部关停，几百个工人失业，生计没了着落",
                 none,
                 Context::default(),
-                Level::High,
+                Level::Medium,
                 &["blanket_shutdown"],
+            ),
+            (
+                "全镇一刀切全部关停，几百个工人失业，生计没了着落",
+                big,
+                Context::default(),
+                Level::High,
+                &["blanket_shutdown", "engagement"],
             ),
             (
                 "督察组交办的问题整改到位，河水变清了，点赞！",
@@ -330,7 +359,15 @@ mod tests {
                 Level::Low,
                 &["reach", "engagement"],
             ),
-            ("清丰县城关镇家具厂露天喷漆，油漆味很大", none, Context::default(), Level::Low, &[]),
+            ("清丰县城关镇家具厂露天喷漆，油漆味很大", none, Context::default(), Level::Medium, &[]),
+            (
+                "督察组进驻期间设立举报电话，欢迎群众举报扬尘污染等问题",
+                big,
+                Context::default(),
+                Level::Low,
+                &[],
+            ),
+            ("小心一氧化碳中毒，别在屋里用煤炉取暖", none, Context::default(), Level::Low, &[]),
         ];
         for (text, reach, ctx, want, codes) in rows {
             let (got, signals) = level(text, reach, ctx);
@@ -352,7 +389,7 @@ mod tests {
         assert_eq!(got, Level::Low, "{signals:?}");
         assert!(!signals.iter().any(|s| s == "blanket_shutdown"), "{signals:?}");
         let (got, signals) = level("砖厂一刀切全部关停，工人失业", provincial, Context::default());
-        assert!(got >= Level::High && signals.iter().any(|s| s == "blanket_shutdown"), "{signals:?}");
+        assert!(got == Level::Medium && signals.iter().any(|s| s == "blanket_shutdown"), "{signals:?}");
     }
 
     #[test]
@@ -362,9 +399,15 @@ mod tests {
             assert_eq!(Level::parse(l.code()), Some(l));
             assert_eq!(Level::parse(l.label()), Some(l));
         }
-        assert_eq!(Level::of_score(19.9), Level::Low);
-        assert_eq!(Level::of_score(20.0), Level::Medium);
-        assert_eq!(Level::of_score(65.0), Level::Critical);
+        let mut r = Reach::default();
+        assert!(!high_reach(&r));
+        for (i, v) in [100_000, 1_000, 500, 5_000].into_iter().enumerate() {
+            r = Reach::default();
+            *[&mut r.followers, &mut r.reposts, &mut r.comments, &mut r.likes][i] = v;
+            assert!(high_reach(&r), "{r:?}");
+            *[&mut r.followers, &mut r.reposts, &mut r.comments, &mut r.likes][i] = v - 1;
+            assert!(!high_reach(&r), "{r:?}");
+        }
     }
 
     #[test]

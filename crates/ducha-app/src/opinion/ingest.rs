@@ -259,6 +259,17 @@ impl App {
                     break;
                 }
             }
+            // A post that links to a stored item's URL reposts it.
+            if dup_of.is_none() && same_post.is_none() {
+                for u in &a.linked_urls {
+                    if let Some(id) = opinion::existing_item(&mut tx, Some(u), None, None).await? {
+                        let root =
+                            opinion::item_for_update(&mut tx, id).await?.and_then(|r| r.dup_of).unwrap_or(id);
+                        dup_of = Some(root);
+                        break;
+                    }
+                }
+            }
             if let Some(id) = same_post {
                 report.seen += 1;
                 report.existing.push(id);
