@@ -15,6 +15,7 @@ pub mod directory;
 pub mod error;
 pub mod handling;
 pub mod intake;
+pub mod opinion;
 pub mod queries;
 pub mod settings;
 pub mod triage;

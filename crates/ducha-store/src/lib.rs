@@ -19,6 +19,7 @@ pub mod directory;
 pub mod extensions;
 pub mod followup;
 pub mod handling;
+pub mod opinion;
 pub mod outbox;
 pub mod sessions;
 mod sql;

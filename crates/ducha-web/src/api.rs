@@ -342,10 +342,21 @@ impl utoipa::Modify for SecurityAddon {
         crate::api_work::send_batch, crate::api_work::batches, crate::api_work::tasks, crate::api_work::get_report, crate::api_work::save_report,
         crate::api_work::callback, crate::api_work::callback_link, crate::api_work::accountability_list, crate::api_work::add_accountability,
         crate::api_work::add_fault_tolerance, crate::api_work::alerts, crate::api_work::ack_alert, crate::api_work::outcome_metrics,
-        crate::api_work::burden, crate::api_work::submit_discipline, crate::api_work::list_discipline),
-    components(schemas(ErrorBody, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput)),
+        crate::api_work::burden, crate::api_work::submit_discipline, crate::api_work::list_discipline,
+        crate::opinion_api::list_items, crate::opinion_api::create_item, crate::opinion_api::get_item, crate::opinion_api::act,
+        crate::opinion_api::link, crate::opinion_api::unlink, crate::opinion_api::import, crate::opinion_api::list_sources,
+        crate::opinion_api::create_source, crate::opinion_api::update_source, crate::opinion_api::poll_source,
+        crate::opinion_api::my_alerts, crate::opinion_api::ack_alert, crate::opinion_api::report, crate::opinion_api::report_xlsx,
+        crate::opinion_api::briefing, crate::opinion_api::briefing_txt),
+    components(schemas(ErrorBody, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput,
+        ducha_app::opinion::items::ItemView, ducha_app::opinion::items::ItemPage, ducha_app::opinion::items::ItemDetail,
+        ducha_app::opinion::items::ItemActInput, ducha_app::opinion::items::ManualItemInput, ducha_app::opinion::items::AlertView,
+        ducha_app::opinion::items::AckInput, ducha_app::opinion::items::LinkedCaseView, ducha_app::opinion::sources::SourceInput,
+        ducha_app::opinion::sources::SourceUpdate, ducha_app::opinion::sources::SourceView, ducha_app::opinion::poll::SourcePoll,
+        ducha_app::opinion::ingest::IngestReport, ducha_app::opinion::report::DailyReport, ducha_app::opinion::report::Briefing,
+        crate::opinion_api::LinkInput, crate::opinion_api::ImportResult, crate::opinion_api::ImportLineError)),
     modifiers(&SecurityAddon),
-    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "batches", description = "批次、任务与基层减负"), (name = "handling", description = "办理报告、验收、回访、问责与预警"), (name = "discipline", description = "督察纪律监督"))
+    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "batches", description = "批次、任务与基层减负"), (name = "handling", description = "办理报告、验收、回访、问责与预警"), (name = "discipline", description = "督察纪律监督"), (name = "opinion", description = "舆情监测、研判、预警与报送（R3）"))
 )]
 pub struct ApiDoc;
 

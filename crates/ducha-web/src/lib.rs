@@ -8,10 +8,12 @@ pub mod api;
 pub mod api_work;
 pub mod error;
 pub mod extract;
+pub mod opinion_api;
 pub mod pages;
 pub mod pages_public;
 pub mod pages_work;
 pub mod report_form;
+pub mod yuqing;
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -171,7 +173,22 @@ pub fn router(app: App) -> Router {
         .route("/alerts/{id}/ack", post(api_work::ack_alert))
         .route("/metrics/outcomes", get(api_work::outcome_metrics))
         .route("/burden", get(api_work::burden))
-        .route("/discipline", get(api_work::list_discipline).post(api_work::submit_discipline));
+        .route("/discipline", get(api_work::list_discipline).post(api_work::submit_discipline))
+        .route("/opinion/items", get(opinion_api::list_items).post(opinion_api::create_item))
+        .route("/opinion/items/{id}", get(opinion_api::get_item))
+        .route("/opinion/items/{id}/actions", post(opinion_api::act))
+        .route("/opinion/items/{id}/links", post(opinion_api::link))
+        .route("/opinion/items/{id}/links/{case_id}", axum::routing::delete(opinion_api::unlink))
+        .route("/opinion/import", post(opinion_api::import))
+        .route("/opinion/sources", get(opinion_api::list_sources).post(opinion_api::create_source))
+        .route("/opinion/sources/{id}", axum::routing::patch(opinion_api::update_source))
+        .route("/opinion/sources/{id}/poll", post(opinion_api::poll_source))
+        .route("/opinion/alerts", get(opinion_api::my_alerts))
+        .route("/opinion/alerts/{id}/ack", post(opinion_api::ack_alert))
+        .route("/opinion/report", get(opinion_api::report))
+        .route("/opinion/report.xlsx", get(opinion_api::report_xlsx))
+        .route("/opinion/briefing", get(opinion_api::briefing))
+        .route("/opinion/briefing.txt", get(opinion_api::briefing_txt));
     Router::new()
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(api::openapi_json))
@@ -200,6 +217,23 @@ pub fn router(app: App) -> Router {
         .route("/burden", get(pages_work::burden))
         .route("/tongji", get(pages_work::metrics))
         .route("/discipline", get(pages_work::discipline))
+        .route("/static/yuqing.css", get(yuqing::css))
+        .route("/yuqing/", get(yuqing::home))
+        .route("/yuqing", get(|| async { axum::response::Redirect::permanent("/yuqing/") }))
+        .route("/yuqing/items", get(yuqing::items))
+        .route("/yuqing/items/new", get(yuqing::new_form).post(yuqing::new_submit))
+        .route("/yuqing/items/{id}", get(yuqing::item))
+        .route("/yuqing/items/{id}/act", post(yuqing::item_act))
+        .route("/yuqing/items/{id}/link", post(yuqing::item_link))
+        .route("/yuqing/items/{id}/unlink", post(yuqing::item_unlink))
+        .route("/yuqing/alerts", get(yuqing::alerts))
+        .route("/yuqing/alerts/{id}/ack", post(yuqing::ack))
+        .route("/yuqing/sources", get(yuqing::sources).post(yuqing::source_create))
+        .route("/yuqing/sources/{id}", post(yuqing::source_op))
+        .route("/yuqing/report", get(yuqing::report))
+        .route("/yuqing/report.xlsx", get(yuqing::report_xlsx))
+        .route("/yuqing/briefing", get(yuqing::briefing))
+        .route("/yuqing/briefing.txt", get(yuqing::briefing_txt))
         .fallback(not_found)
         .layer(middleware::from_fn(track))
         .layer(middleware::from_fn(shape_errors))

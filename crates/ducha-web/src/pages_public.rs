@@ -410,7 +410,7 @@ pub async fn add_accountability(
             kind_detail: get("kind_detail"),
             basis: get("basis"),
             case_ids: case_list(&get("case_ids")),
-            typical: form.get("typical").is_some(),
+            typical: form.contains_key("typical"),
         })
     })();
     let result = match record {
