@@ -4,13 +4,18 @@
 //! Every function takes the current time as an argument when it needs one.
 
 pub mod accountability;
+pub mod answering;
+pub mod calendar;
 pub mod callback;
 pub mod campaign;
 pub mod closure;
+pub mod compression;
+pub mod deadline;
 pub mod discipline;
 pub mod error;
 pub mod handling;
 pub mod metrics;
+pub mod quiet;
 pub mod region;
 pub mod role;
 pub mod shutdown;

@@ -1,0 +1,924 @@
+//! The working-time calendar (R5.3): Chinese public holidays and make-up working days (调休), and
+//! arithmetic in working time.
+//!
+//! # Data
+//! The built-in data are `data/holidays/notices.csv` and `data/holidays/cn.csv`, transcribed from the State
+//! Council General Office notices (国务院办公厅关于X年部分节假日安排的通知) for 2019–2026 and the two amending
+//! notices (2019 劳动节, 2020 春节 extension). Each `cn.csv` row is one sentence of a notice: a range of
+//! holiday dates (放假, including the weekend days inside the range) or make-up working days (调休上班, always
+//! a Saturday or Sunday). When two notices speak of one date, the later-dated notice wins. Adding a year is
+//! adding one `notices.csv` row and its `cn.csv` rows; [`WorkCalendar::from_csv`] loads the same files at
+//! run time.
+//!
+//! # What a day is
+//! [`WorkCalendar::day_kind`] gives a Beijing date one of four kinds: a plain [`DayKind::Workday`]
+//! (Monday–Friday), a [`DayKind::Weekend`], a [`DayKind::Holiday`] or a [`DayKind::MakeupWorkday`].
+//! Working days are plain workdays and make-up working days.
+//!
+//! # Years without data: never a silent guess
+//! A calendar year is *covered* only when a notice for it is loaded. A date in an uncovered year is an
+//! explicit error ([`NoCalendarData`], `DomainError` code `calendar_year_missing`, naming the year). Only when
+//! configured ([`MissingYearPolicy::WeekendsOnly`]) is such a date computed on weekends alone, and then every
+//! result that used it carries a Chinese warning.
+//!
+//! Odd choice, configurable (`late_december_needs_next_year`, default on): the notice for year Y+1 may
+//! rearrange the last days of December of year Y (国办发明电〔2018〕15号 made 2018-12-29 a working Saturday and
+//! 2018-12-30/31 holidays). So 29–31 December of Y count as covered only when the notice for Y+1 is loaded
+//! too; otherwise the missing year named is Y+1.
+//!
+//! # Working time
+//! [`WorkingTimeConfig`] holds the office hours (default 08:00–18:00, an optional lunch break that does not
+//! count). All instants are `DateTime<Utc>`; every rule reads them in Beijing time. Working-time arithmetic
+//! (used by due times in hours and by the compression guard) treats the end of one working period and the
+//! start of the next as the same point in working time and, where it has to pick one, picks the earlier
+//! wall-clock instant (a due time of 18:00 rather than the next morning's 08:00).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+use crate::time::from_cst;
+
+/// The built-in notices list (`data/holidays/notices.csv`).
+pub const BUILTIN_NOTICES_CSV: &str = include_str!("../../../data/holidays/notices.csv");
+/// The built-in holiday and make-up day rows (`data/holidays/cn.csv`).
+pub const BUILTIN_DAYS_CSV: &str = include_str!("../../../data/holidays/cn.csv");
+
+/// The longest stretch of days one computation may walk through (about ten years). Beyond it a due time or
+/// a remaining-time text is refused rather than computed for minutes.
+pub const MAX_SCAN_DAYS: u32 = 3700;
+
+/// What a Beijing date is for working-time purposes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DayKind {
+    /// Monday to Friday, no holiday.
+    Workday,
+    /// Saturday or Sunday, not a make-up working day.
+    Weekend,
+    /// A public holiday (放假) as a notice names it, e.g. `春节` or `中秋节、国庆节`.
+    Holiday { name: String },
+    /// A Saturday or Sunday worked to make up for a holiday (调休上班).
+    MakeupWorkday { name: String },
+}
+
+impl DayKind {
+    /// Working days are plain workdays and make-up working days.
+    pub fn is_working(&self) -> bool {
+        matches!(self, DayKind::Workday | DayKind::MakeupWorkday { .. })
+    }
+
+    /// Anything but a plain Monday–Friday workday: what `--explain` lists.
+    pub fn is_notable(&self) -> bool {
+        !matches!(self, DayKind::Workday)
+    }
+
+    /// Plain Chinese: `工作日`, `周末`, `春节假期`, `春节调休上班`.
+    pub fn label(&self) -> String {
+        match self {
+            DayKind::Workday => "工作日".to_string(),
+            DayKind::Weekend => "周末".to_string(),
+            DayKind::Holiday { name } => format!("{name}假期"),
+            DayKind::MakeupWorkday { name } => format!("{name}调休上班"),
+        }
+    }
+}
+
+/// One State Council notice the data come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// The arrangement year the notice governs.
+    pub year: i32,
+    /// 文号, e.g. `国办发明电〔2023〕7号`.
+    pub doc_no: String,
+    /// The date the notice bears.
+    pub dated: NaiveDate,
+    pub title: String,
+    pub url: String,
+}
+
+/// A date in a year whose holiday notice is not loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("缺少{year}年的节假日安排数据，无法确定{date}是否为工作日")]
+pub struct NoCalendarData {
+    /// The date asked about.
+    pub date: NaiveDate,
+    /// The year whose notice is missing (the date's year, or the next one for 29–31 December).
+    pub year: i32,
+}
+
+impl From<NoCalendarData> for DomainError {
+    fn from(e: NoCalendarData) -> Self {
+        DomainError::new(
+            "calendar_year_missing",
+            format!(
+                "缺少{}年的节假日安排数据（国务院办公厅当年节假日安排通知尚未录入），无法按工作日计算涉及{}的期限。请先补录{}年节假日数据。",
+                e.year,
+                human_date(e.date),
+                e.year
+            ),
+        )
+        .with_details([format!("缺数据年份：{}", e.year), format!("涉及日期：{}", e.date)])
+    }
+}
+
+/// What to do with a date in a year without data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingYearPolicy {
+    /// Refuse with `calendar_year_missing` (the default).
+    #[default]
+    Refuse,
+    /// Treat Saturdays and Sundays as the only days off, and say so in a warning on every result.
+    WeekendsOnly,
+}
+
+/// A lunch break inside the working day; it does not count as working time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LunchBreak {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+/// Office hours and the missing-year policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkingTimeConfig {
+    /// Start of the working day (default 08:00).
+    pub workday_start: NaiveTime,
+    /// End of the working day and the hour a due time in working days falls on (default 18:00).
+    pub workday_end: NaiveTime,
+    /// Optional lunch break, not counted in working hours (default none).
+    pub lunch: Option<LunchBreak>,
+    pub missing_year: MissingYearPolicy,
+    /// 29–31 December need the next year's notice too (default true; see the module docs).
+    pub late_december_needs_next_year: bool,
+}
+
+fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
+}
+
+impl Default for WorkingTimeConfig {
+    fn default() -> Self {
+        Self {
+            workday_start: hm(8, 0),
+            workday_end: hm(18, 0),
+            lunch: None,
+            missing_year: MissingYearPolicy::Refuse,
+            late_december_needs_next_year: true,
+        }
+    }
+}
+
+impl WorkingTimeConfig {
+    /// Check the hours make sense, naming the field at fault.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        if self.workday_end <= self.workday_start {
+            return Err(DomainError::invalid("workday_end", "下班时间应晚于上班时间"));
+        }
+        if let Some(l) = self.lunch
+            && (l.start <= self.workday_start || l.end >= self.workday_end || l.end <= l.start)
+        {
+            return Err(DomainError::invalid("lunch", "午休时间应在上下班时间之内，且结束晚于开始"));
+        }
+        Ok(())
+    }
+
+    /// Working time in one working day.
+    pub fn day_length(&self) -> TimeDelta {
+        let full = self.workday_end - self.workday_start;
+        match self.lunch {
+            Some(l) => full - (l.end - l.start),
+            None => full,
+        }
+    }
+
+    fn morning_length(&self) -> TimeDelta {
+        match self.lunch {
+            Some(l) => l.start - self.workday_start,
+            None => self.day_length(),
+        }
+    }
+
+    /// Working time elapsed on a working day at wall-clock `t` (clamped to `[0, day_length]`).
+    pub(crate) fn offset_of(&self, t: NaiveTime) -> TimeDelta {
+        if t <= self.workday_start {
+            return TimeDelta::zero();
+        }
+        if t >= self.workday_end {
+            return self.day_length();
+        }
+        match self.lunch {
+            Some(l) if t >= l.end => self.morning_length() + (t - l.end),
+            Some(l) if t >= l.start => self.morning_length(),
+            _ => t - self.workday_start,
+        }
+    }
+
+    /// The wall-clock time at working offset `off` (in `[0, day_length]`); at the lunch boundary the
+    /// earlier time (lunch start) is chosen.
+    pub(crate) fn time_at(&self, off: TimeDelta) -> NaiveTime {
+        match self.lunch {
+            Some(l) if off > self.morning_length() => l.end + (off - self.morning_length()),
+            _ => self.workday_start + off,
+        }
+    }
+
+    /// The part of `[a, b]` inside the office hours of `date`, as if `date` were a working day.
+    pub(crate) fn working_within_day(
+        &self,
+        date: NaiveDate,
+        a: DateTime<Utc>,
+        b: DateTime<Utc>,
+    ) -> TimeDelta {
+        let periods = match self.lunch {
+            Some(l) => [(self.workday_start, l.start), (l.end, self.workday_end)],
+            None => [(self.workday_start, self.workday_end), (self.workday_end, self.workday_end)],
+        };
+        periods
+            .iter()
+            .map(|(s, e)| {
+                let lo = WorkCalendar::instant(date, *s).max(a);
+                let hi = WorkCalendar::instant(date, *e).min(b);
+                if hi > lo { hi - lo } else { TimeDelta::zero() }
+            })
+            .sum()
+    }
+
+    /// `08:00—18:00`, with the lunch break when there is one.
+    pub fn hours_label(&self) -> String {
+        let f = |t: NaiveTime| t.format("%H:%M").to_string();
+        match self.lunch {
+            Some(l) => format!(
+                "{}—{}（{}—{}午休不计）",
+                f(self.workday_start),
+                f(self.workday_end),
+                f(l.start),
+                f(l.end)
+            ),
+            None => format!("{}—{}", f(self.workday_start), f(self.workday_end)),
+        }
+    }
+}
+
+/// A span of working time: whole working days or working hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkingDuration {
+    Days(u32),
+    Hours(u32),
+}
+
+impl WorkingDuration {
+    /// The same span as working time, a working day being [`WorkingTimeConfig::day_length`].
+    pub fn to_delta(self, cfg: &WorkingTimeConfig) -> TimeDelta {
+        match self {
+            WorkingDuration::Days(d) => cfg.day_length() * i32::try_from(d).unwrap_or(i32::MAX),
+            WorkingDuration::Hours(h) => TimeDelta::hours(i64::from(h)),
+        }
+    }
+
+    /// `1个工作日`, `4个工作小时`.
+    pub fn label(self) -> String {
+        match self {
+            WorkingDuration::Days(d) => format!("{d}个工作日"),
+            WorkingDuration::Hours(h) => format!("{h}个工作小时"),
+        }
+    }
+}
+
+/// One date as the calendar resolved it, with the year whose data were missing if it was estimated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedDay {
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    /// `Some(year)` when the year had no data and the kind was estimated on weekends only.
+    pub estimated_for: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKind {
+    Holiday,
+    Workday,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Entry {
+    kind: EntryKind,
+    name: String,
+    doc_no: String,
+    dated: NaiveDate,
+}
+
+#[derive(Debug, Deserialize)]
+struct NoticeRow {
+    year: i32,
+    doc_no: String,
+    dated: NaiveDate,
+    title: String,
+    url: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct DayRow {
+    from: NaiveDate,
+    to: NaiveDate,
+    kind: String,
+    name: String,
+    doc_no: String,
+}
+
+/// The holiday calendar plus the office hours: everything working-time rules need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkCalendar {
+    notices: Vec<Notice>,
+    days: BTreeMap<NaiveDate, Entry>,
+    years: BTreeSet<i32>,
+    config: WorkingTimeConfig,
+}
+
+fn data_error(file: &str, message: impl Into<String>) -> DomainError {
+    DomainError::new("calendar_data_invalid", format!("节假日数据文件 {file} 有误：{}", message.into()))
+}
+
+fn read_rows<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>, DomainError> {
+    csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes())
+        .deserialize()
+        .map(|r| r.map_err(|e| data_error(file, e.to_string())))
+        .collect()
+}
+
+fn is_weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+impl WorkCalendar {
+    /// The built-in data (2019–2026) with default office hours.
+    pub fn builtin() -> Result<Self, DomainError> {
+        Self::from_csv(BUILTIN_NOTICES_CSV, BUILTIN_DAYS_CSV)
+    }
+
+    /// Parse and check a notices list and its day rows (the layout of `data/holidays/*.csv`).
+    ///
+    /// Refused: a row naming an unknown notice, a range backwards or longer than 15 days, a make-up
+    /// working day that is not a Saturday or Sunday, a date outside its notice's year (December of the year
+    /// before allowed), and two rows of one notice, or of two notices of the same date, that disagree.
+    pub fn from_csv(notices_csv: &str, days_csv: &str) -> Result<Self, DomainError> {
+        let notice_rows: Vec<NoticeRow> = read_rows("notices.csv", notices_csv)?;
+        let mut notices: Vec<Notice> = Vec::with_capacity(notice_rows.len());
+        for r in notice_rows {
+            if notices.iter().any(|n| n.doc_no == r.doc_no) {
+                return Err(data_error("notices.csv", format!("文号{}重复", r.doc_no)));
+            }
+            notices.push(Notice {
+                year: r.year,
+                doc_no: r.doc_no,
+                dated: r.dated,
+                title: r.title,
+                url: r.url,
+            });
+        }
+        let day_rows: Vec<DayRow> = read_rows("cn.csv", days_csv)?;
+        let mut days: BTreeMap<NaiveDate, Entry> = BTreeMap::new();
+        for r in day_rows {
+            let notice = notices
+                .iter()
+                .find(|n| n.doc_no == r.doc_no)
+                .ok_or_else(|| data_error("cn.csv", format!("{}引用了未登记的通知{}", r.from, r.doc_no)))?;
+            let kind = match r.kind.as_str() {
+                "holiday" => EntryKind::Holiday,
+                "workday" => EntryKind::Workday,
+                other => {
+                    return Err(data_error(
+                        "cn.csv",
+                        format!("{}的类型“{other}”应为 holiday 或 workday", r.from),
+                    ));
+                }
+            };
+            let span = (r.to - r.from).num_days();
+            if !(0..15).contains(&span) {
+                return Err(data_error("cn.csv", format!("{}至{}的日期范围不合理", r.from, r.to)));
+            }
+            if r.name.is_empty() {
+                return Err(data_error("cn.csv", format!("{}缺少节日名称", r.from)));
+            }
+            for date in r.from.iter_days().take_while(|d| *d <= r.to) {
+                let in_year =
+                    date.year() == notice.year || (date.year() + 1 == notice.year && date.month() == 12);
+                if !in_year {
+                    return Err(data_error(
+                        "cn.csv",
+                        format!("{date}不在通知{}所管的{}年", notice.doc_no, notice.year),
+                    ));
+                }
+                if kind == EntryKind::Workday && !is_weekend(date) {
+                    return Err(data_error("cn.csv", format!("调休上班日{date}不是周六或周日")));
+                }
+                let entry =
+                    Entry { kind, name: r.name.clone(), doc_no: notice.doc_no.clone(), dated: notice.dated };
+                match days.get(&date) {
+                    None => {
+                        days.insert(date, entry);
+                    }
+                    Some(old) if old.kind == entry.kind && old.name == entry.name => {
+                        if entry.dated > old.dated {
+                            days.insert(date, entry);
+                        }
+                    }
+                    Some(old) if old.dated != entry.dated => {
+                        if entry.dated > old.dated {
+                            days.insert(date, entry);
+                        }
+                    }
+                    Some(old) => {
+                        return Err(data_error(
+                            "cn.csv",
+                            format!("{date}在{}和{}中的安排互相矛盾", old.doc_no, entry.doc_no),
+                        ));
+                    }
+                }
+            }
+        }
+        let years = notices.iter().map(|n| n.year).collect();
+        Ok(Self { notices, days, years, config: WorkingTimeConfig::default() })
+    }
+
+    /// The same data with other office hours or policy.
+    pub fn with_config(mut self, config: WorkingTimeConfig) -> Result<Self, DomainError> {
+        config.validate()?;
+        self.config = config;
+        Ok(self)
+    }
+
+    pub fn config(&self) -> &WorkingTimeConfig {
+        &self.config
+    }
+
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// Years with a loaded notice, ascending.
+    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.years.iter().copied()
+    }
+
+    /// `Ok` when the notices that can decide `date` are loaded.
+    pub fn covers(&self, date: NaiveDate) -> Result<(), NoCalendarData> {
+        let year = date.year();
+        if !self.years.contains(&year) {
+            return Err(NoCalendarData { date, year });
+        }
+        if self.config.late_december_needs_next_year
+            && date.month() == 12
+            && date.day() >= 29
+            && !self.years.contains(&(year + 1))
+        {
+            return Err(NoCalendarData { date, year: year + 1 });
+        }
+        Ok(())
+    }
+
+    /// What `date` is, from the notices; an error for a date the loaded notices cannot decide.
+    pub fn day_kind(&self, date: NaiveDate) -> Result<DayKind, NoCalendarData> {
+        self.covers(date)?;
+        Ok(self.listed_or_weekday(date))
+    }
+
+    /// [`Self::day_kind`], but a missing year is estimated on weekends when the policy says so.
+    pub fn resolve(&self, date: NaiveDate) -> Result<ResolvedDay, NoCalendarData> {
+        match self.day_kind(date) {
+            Ok(kind) => Ok(ResolvedDay { date, kind, estimated_for: None }),
+            Err(e) if self.config.missing_year == MissingYearPolicy::WeekendsOnly => {
+                // Rows a loaded notice wrote for this date (late December) still beat a weekend guess.
+                Ok(ResolvedDay { date, kind: self.listed_or_weekday(date), estimated_for: Some(e.year) })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether `date` is a working day (strict: no estimate).
+    pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, NoCalendarData> {
+        self.day_kind(date).map(|k| k.is_working())
+    }
+
+    /// The notice that decided `date`, if any row speaks of it.
+    pub fn source_of(&self, date: NaiveDate) -> Option<&Notice> {
+        let e = self.days.get(&date)?;
+        self.notices.iter().find(|n| n.doc_no == e.doc_no)
+    }
+
+    fn listed_or_weekday(&self, date: NaiveDate) -> DayKind {
+        match self.days.get(&date) {
+            Some(Entry { kind: EntryKind::Holiday, name, .. }) => DayKind::Holiday { name: name.clone() },
+            Some(Entry { kind: EntryKind::Workday, name, .. }) => {
+                DayKind::MakeupWorkday { name: name.clone() }
+            }
+            None if is_weekend(date) => DayKind::Weekend,
+            None => DayKind::Workday,
+        }
+    }
+
+    /// The Beijing wall-clock instant `time` on `date`.
+    pub(crate) fn instant(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+        from_cst(date.and_time(time))
+    }
+}
+
+/// The Beijing wall-clock time of `t`, or `None` at the far ends of chrono's range where the local time
+/// does not exist (using [`crate::time::to_cst`] there would panic).
+pub fn beijing(t: DateTime<Utc>) -> Option<NaiveDateTime> {
+    t.naive_utc().checked_add_signed(TimeDelta::hours(8))
+}
+
+/// [`beijing`], refusing instants outside the calendar's reach.
+pub fn beijing_checked(t: DateTime<Utc>) -> Result<NaiveDateTime, DomainError> {
+    beijing(t).ok_or_else(|| DomainError::invalid("time", "时间超出可计算范围"))
+}
+
+/// [`crate::time::human_cst`] that never panics.
+pub fn human_time(t: DateTime<Utc>) -> String {
+    match beijing(t) {
+        Some(local) => local.format("%Y年%m月%d日 %H:%M").to_string(),
+        None => "（时间超出范围）".to_string(),
+    }
+}
+
+/// The warning attached to results that used a weekends-only estimate for `year`.
+pub fn weekends_only_warning(year: i32) -> String {
+    format!(
+        "缺少{year}年节假日安排数据，{year}年的日期仅按周六、周日休息推算，未计法定节假日和调休，结果可能不准确，请补录数据后核对。"
+    )
+}
+
+/// `2024年02月18日`.
+pub fn human_date(d: NaiveDate) -> String {
+    d.format("%Y年%m月%d日").to_string()
+}
+
+/// `星期日`.
+pub fn weekday_zh(d: NaiveDate) -> &'static str {
+    match d.weekday() {
+        Weekday::Mon => "星期一",
+        Weekday::Tue => "星期二",
+        Weekday::Wed => "星期三",
+        Weekday::Thu => "星期四",
+        Weekday::Fri => "星期五",
+        Weekday::Sat => "星期六",
+        Weekday::Sun => "星期日",
+    }
+}
+
+fn span_too_large() -> DomainError {
+    DomainError::new("calendar_span_too_large", format!("时间跨度超过{MAX_SCAN_DAYS}天，无法按工作时间计算"))
+}
+
+fn next_date(d: NaiveDate) -> Result<NaiveDate, DomainError> {
+    d.succ_opt().ok_or_else(span_too_large)
+}
+
+fn prev_date(d: NaiveDate) -> Result<NaiveDate, DomainError> {
+    d.pred_opt().ok_or_else(span_too_large)
+}
+
+/// One computation's walk over the calendar: resolves days under the policy, remembers which years were
+/// estimated (for the warnings) and stops runaway scans.
+#[derive(Debug)]
+pub(crate) struct Walk<'a> {
+    pub(crate) cal: &'a WorkCalendar,
+    estimated: BTreeSet<i32>,
+    steps: u32,
+}
+
+impl<'a> Walk<'a> {
+    pub(crate) fn new(cal: &'a WorkCalendar) -> Self {
+        Self { cal, estimated: BTreeSet::new(), steps: 0 }
+    }
+
+    pub(crate) fn cfg(&self) -> &'a WorkingTimeConfig {
+        &self.cal.config
+    }
+
+    pub(crate) fn day(&mut self, date: NaiveDate) -> Result<ResolvedDay, DomainError> {
+        self.steps += 1;
+        if self.steps > MAX_SCAN_DAYS {
+            return Err(span_too_large());
+        }
+        let r = self.cal.resolve(date)?;
+        if let Some(y) = r.estimated_for {
+            self.estimated.insert(y);
+        }
+        Ok(r)
+    }
+
+    pub(crate) fn is_working(&mut self, date: NaiveDate) -> Result<bool, DomainError> {
+        Ok(self.day(date)?.kind.is_working())
+    }
+
+    /// The first working day strictly after `date`.
+    pub(crate) fn next_working_day(&mut self, date: NaiveDate) -> Result<NaiveDate, DomainError> {
+        let mut d = next_date(date)?;
+        while !self.is_working(d)? {
+            d = next_date(d)?;
+        }
+        Ok(d)
+    }
+
+    /// The last working day strictly before `date`.
+    pub(crate) fn prev_working_day(&mut self, date: NaiveDate) -> Result<NaiveDate, DomainError> {
+        let mut d = prev_date(date)?;
+        while !self.is_working(d)? {
+            d = prev_date(d)?;
+        }
+        Ok(d)
+    }
+
+    pub(crate) fn warnings(&self) -> Vec<String> {
+        self.estimated.iter().map(|y| weekends_only_warning(*y)).collect()
+    }
+
+    fn at(&self, date: NaiveDate, off: TimeDelta) -> DateTime<Utc> {
+        WorkCalendar::instant(date, self.cfg().time_at(off))
+    }
+
+    /// Working position of `t` looking forward: `(working day, offset in [0, L))`.
+    fn pos_forward(&mut self, t: DateTime<Utc>) -> Result<(NaiveDate, TimeDelta), DomainError> {
+        let local = beijing_checked(t)?;
+        let (date, time) = (local.date(), local.time());
+        let cfg = self.cfg();
+        if self.is_working(date)? && time < cfg.workday_end {
+            return Ok((date, cfg.offset_of(time)));
+        }
+        Ok((self.next_working_day(date)?, TimeDelta::zero()))
+    }
+
+    /// Working position of `t` looking backward: `(working day, offset in (0, L])`.
+    fn pos_backward(&mut self, t: DateTime<Utc>) -> Result<(NaiveDate, TimeDelta), DomainError> {
+        let local = beijing_checked(t)?;
+        let (date, time) = (local.date(), local.time());
+        let cfg = self.cfg();
+        if self.is_working(date)? && time > cfg.workday_start {
+            return Ok((date, cfg.offset_of(time)));
+        }
+        Ok((self.prev_working_day(date)?, cfg.day_length()))
+    }
+
+    /// The instant `dur` of working time after `t` (the earlier wall-clock instant at period boundaries).
+    pub(crate) fn add_working(
+        &mut self,
+        t: DateTime<Utc>,
+        dur: TimeDelta,
+    ) -> Result<DateTime<Utc>, DomainError> {
+        let len = self.cfg().day_length();
+        let (mut date, mut off) = self.pos_forward(t)?;
+        let mut rest = dur;
+        loop {
+            let avail = len - off;
+            if rest <= avail {
+                return Ok(self.at(date, off + rest));
+            }
+            rest -= avail;
+            date = self.next_working_day(date)?;
+            off = TimeDelta::zero();
+        }
+    }
+
+    /// The earliest instant that lies `dur` of working time before `t`.
+    pub(crate) fn sub_working(
+        &mut self,
+        t: DateTime<Utc>,
+        dur: TimeDelta,
+    ) -> Result<DateTime<Utc>, DomainError> {
+        let len = self.cfg().day_length();
+        let (mut date, mut off) = self.pos_backward(t)?;
+        let mut rest = dur;
+        loop {
+            if rest < off {
+                return Ok(self.at(date, off - rest));
+            }
+            rest -= off;
+            date = self.prev_working_day(date)?;
+            off = len;
+        }
+    }
+
+    /// Working time inside `[a, b]` (zero when `b <= a`).
+    pub(crate) fn working_between(
+        &mut self,
+        a: DateTime<Utc>,
+        b: DateTime<Utc>,
+    ) -> Result<TimeDelta, DomainError> {
+        if b <= a {
+            return Ok(TimeDelta::zero());
+        }
+        let last = beijing_checked(b)?.date();
+        let mut date = beijing_checked(a)?.date();
+        let mut total = TimeDelta::zero();
+        while date <= last {
+            if self.is_working(date)? {
+                total += self.cfg().working_within_day(date, a, b);
+            }
+            date = next_date(date)?;
+        }
+        Ok(total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn cal() -> WorkCalendar {
+        WorkCalendar::builtin().unwrap()
+    }
+
+    fn holiday(name: &str) -> DayKind {
+        DayKind::Holiday { name: name.into() }
+    }
+
+    fn makeup(name: &str) -> DayKind {
+        DayKind::MakeupWorkday { name: name.into() }
+    }
+
+    #[test]
+    fn r5_3_builtin_data_loads_and_covers_2019_to_2026() {
+        let c = cal();
+        assert_eq!(c.years().collect::<Vec<_>>(), (2019..=2026).collect::<Vec<_>>());
+        assert_eq!(c.notices().len(), 10);
+        assert!(c.notices().iter().all(|n| n.doc_no.starts_with("国办发明电〔") && n.url.contains("gov.cn")));
+    }
+
+    /// Calendar edges the brief names, one row each: date, expected kind.
+    #[test]
+    fn r5_3_day_kinds_at_the_edges() {
+        let c = cal();
+        let table: Vec<(NaiveDate, DayKind)> = vec![
+            // Spring Festival 2024: 8 days 2月10日–17日, Sundays 2月4日 and 2月18日 worked.
+            (d(2024, 2, 4), makeup("春节")),
+            (d(2024, 2, 9), DayKind::Workday),
+            (d(2024, 2, 10), holiday("春节")),
+            (d(2024, 2, 13), holiday("春节")),
+            (d(2024, 2, 17), holiday("春节")),
+            (d(2024, 2, 18), makeup("春节")),
+            (d(2024, 2, 19), DayKind::Workday),
+            // Spring Festival 2025: from 除夕 1月28日 to 2月4日, 1月26日 (Sun) and 2月8日 (Sat) worked.
+            (d(2025, 1, 26), makeup("春节")),
+            (d(2025, 1, 27), DayKind::Workday),
+            (d(2025, 1, 28), holiday("春节")),
+            (d(2025, 2, 4), holiday("春节")),
+            (d(2025, 2, 5), DayKind::Workday),
+            (d(2025, 2, 8), makeup("春节")),
+            (d(2025, 2, 9), DayKind::Weekend),
+            // 国庆 2023 merged with 中秋: 9月29日–10月6日, 10月7日/8日 worked.
+            (d(2023, 9, 28), DayKind::Workday),
+            (d(2023, 9, 29), holiday("中秋节、国庆节")),
+            (d(2023, 10, 6), holiday("中秋节、国庆节")),
+            (d(2023, 10, 7), makeup("中秋节、国庆节")),
+            (d(2023, 10, 8), makeup("中秋节、国庆节")),
+            // Ordinary weekend; 与周末连休 weekends are plain weekends.
+            (d(2024, 6, 8), DayKind::Weekend),
+            (d(2024, 6, 10), holiday("端午节")),
+            // The amending notices win: 2019 劳动节 4 days, 2020 春节 extended over the 2月1日 make-up day.
+            (d(2019, 5, 4), holiday("劳动节")),
+            (d(2019, 5, 5), makeup("劳动节")),
+            (d(2020, 2, 1), holiday("春节")),
+            (d(2020, 2, 3), DayKind::Workday),
+            // 2023 元旦 began on 2022-12-31, written by the 2023 notice.
+            (d(2022, 12, 31), holiday("元旦")),
+            (d(2026, 1, 4), makeup("元旦")),
+        ];
+        for (date, want) in table {
+            assert_eq!(c.day_kind(date).unwrap(), want, "{date}");
+        }
+    }
+
+    #[test]
+    fn r5_3_year_without_data_is_an_error_naming_the_year() {
+        let c = cal();
+        let e = c.day_kind(d(2027, 1, 4)).unwrap_err();
+        assert_eq!(e.year, 2027);
+        let de: DomainError = e.into();
+        assert_eq!(de.code, "calendar_year_missing");
+        assert!(de.message.contains("2027年"), "{}", de.message);
+        assert_eq!(c.day_kind(d(2018, 6, 1)).unwrap_err().year, 2018);
+        // Late December waits for the next year's notice; turning the rule off accepts it.
+        assert_eq!(c.day_kind(d(2026, 12, 31)).unwrap_err().year, 2027);
+        assert_eq!(c.day_kind(d(2026, 12, 28)).unwrap(), DayKind::Workday);
+        assert_eq!(c.day_kind(d(2025, 12, 31)).unwrap(), DayKind::Workday);
+        let lax = cal()
+            .with_config(WorkingTimeConfig { late_december_needs_next_year: false, ..Default::default() })
+            .unwrap();
+        assert_eq!(lax.day_kind(d(2026, 12, 31)).unwrap(), DayKind::Workday);
+    }
+
+    #[test]
+    fn r5_3_weekends_only_policy_estimates_and_says_so() {
+        let c = cal()
+            .with_config(WorkingTimeConfig {
+                missing_year: MissingYearPolicy::WeekendsOnly,
+                ..Default::default()
+            })
+            .unwrap();
+        let r = c.resolve(d(2027, 1, 2)).unwrap();
+        assert_eq!((r.kind, r.estimated_for), (DayKind::Weekend, Some(2027)));
+        let r = c.resolve(d(2027, 1, 1)).unwrap();
+        assert_eq!(
+            (r.kind, r.estimated_for),
+            (DayKind::Workday, Some(2027)),
+            "元旦 2027 is unknown, not guessed"
+        );
+        // A date a loaded notice wrote about keeps its row even when estimated.
+        let r = c.resolve(d(2018, 12, 29)).unwrap();
+        assert_eq!((r.kind, r.estimated_for), (makeup("元旦"), Some(2018)));
+        assert!(c.resolve(d(2024, 2, 10)).unwrap().estimated_for.is_none());
+        // The strict lookup stays strict whatever the policy.
+        assert!(c.day_kind(d(2027, 1, 2)).is_err());
+    }
+
+    #[test]
+    fn r5_3_bad_data_is_refused_with_the_reason() {
+        let notices = "year,doc_no,dated,title,url\n2024,A,2023-10-25,t,u\n2024,B,2023-11-01,t,u\n";
+        let cases = [
+            ("from,to,kind,name,doc_no\n2024-02-10,2024-02-17,holiday,春节,X\n", "未登记"),
+            ("from,to,kind,name,doc_no\n2024-02-17,2024-02-10,holiday,春节,A\n", "范围"),
+            ("from,to,kind,name,doc_no\n2024-02-05,2024-02-05,workday,春节,A\n", "不是周六或周日"),
+            ("from,to,kind,name,doc_no\n2025-02-10,2025-02-10,holiday,春节,A\n", "不在通知"),
+            ("from,to,kind,name,doc_no\n2024-02-10,2024-02-10,off,春节,A\n", "holiday 或 workday"),
+            (
+                "from,to,kind,name,doc_no\n2024-02-04,2024-02-04,workday,春节,A\n2024-02-04,2024-02-04,holiday,春节,A\n",
+                "矛盾",
+            ),
+        ];
+        for (days, needle) in cases {
+            let e = WorkCalendar::from_csv(notices, days).unwrap_err();
+            assert_eq!(e.code, "calendar_data_invalid");
+            assert!(e.message.contains(needle), "{needle}: {}", e.message);
+        }
+        // A later notice overrides an earlier one on the same date.
+        let days = "from,to,kind,name,doc_no\n2024-02-04,2024-02-04,workday,春节,A\n2024-02-04,2024-02-04,holiday,春节,B\n";
+        let c = WorkCalendar::from_csv(notices, days).unwrap();
+        assert_eq!(c.day_kind(d(2024, 2, 4)).unwrap(), holiday("春节"));
+        assert_eq!(c.source_of(d(2024, 2, 4)).map(|n| n.doc_no.as_str()), Some("B"));
+    }
+
+    #[test]
+    fn r5_3_office_hours_and_lunch_offsets() {
+        let cfg = WorkingTimeConfig {
+            lunch: Some(LunchBreak { start: hm(12, 0), end: hm(13, 30) }),
+            ..Default::default()
+        };
+        cfg.validate().unwrap();
+        assert_eq!(cfg.day_length(), TimeDelta::minutes(510));
+        for (t, off) in [(hm(7, 0), 0), (hm(9, 0), 60), (hm(12, 45), 240), (hm(14, 0), 270), (hm(19, 0), 510)]
+        {
+            assert_eq!(cfg.offset_of(t), TimeDelta::minutes(off), "{t}");
+        }
+        assert_eq!(cfg.time_at(TimeDelta::minutes(240)), hm(12, 0));
+        assert_eq!(cfg.time_at(TimeDelta::minutes(241)), hm(13, 31));
+        assert_eq!(cfg.hours_label(), "08:00—18:00（12:00—13:30午休不计）");
+        let bad = WorkingTimeConfig { workday_end: hm(7, 0), ..Default::default() };
+        assert_eq!(bad.validate().unwrap_err().field.as_deref(), Some("workday_end"));
+        let bad = WorkingTimeConfig { lunch: Some(LunchBreak { start: hm(13, 0), end: hm(12, 0) }), ..cfg };
+        assert_eq!(bad.validate().unwrap_err().field.as_deref(), Some("lunch"));
+    }
+
+    #[test]
+    fn r5_3_working_time_add_sub_and_between() {
+        let c = cal();
+        let mut w = Walk::new(&c);
+        // Friday 2024-02-09 16:00 + 4h → through the whole Spring Festival to the 调休 Sunday 2月18日 10:00.
+        let got = w.add_working(at(2024, 2, 9, 16, 0), TimeDelta::hours(4)).unwrap();
+        assert_eq!(got, at(2024, 2, 18, 10, 0));
+        // Exactly the rest of a day ends at 18:00, not the next morning.
+        assert_eq!(w.add_working(at(2024, 3, 4, 8, 0), TimeDelta::hours(10)).unwrap(), at(2024, 3, 4, 18, 0));
+        // Backwards: Monday 09:00 − 2h → Friday 17:00; Monday 08:00 − 10h → Thursday 18:00.
+        assert_eq!(w.sub_working(at(2024, 3, 11, 9, 0), TimeDelta::hours(2)).unwrap(), at(2024, 3, 8, 17, 0));
+        assert_eq!(
+            w.sub_working(at(2024, 3, 11, 8, 0), TimeDelta::hours(10)).unwrap(),
+            at(2024, 3, 7, 18, 0)
+        );
+        assert_eq!(
+            w.working_between(at(2024, 2, 9, 16, 0), at(2024, 2, 18, 10, 0)).unwrap(),
+            TimeDelta::hours(4)
+        );
+        assert_eq!(
+            w.working_between(at(2024, 2, 18, 10, 0), at(2024, 2, 9, 16, 0)).unwrap(),
+            TimeDelta::zero()
+        );
+        assert!(w.warnings().is_empty());
+    }
+
+    fn at(y: i32, m: u32, dd: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        WorkCalendar::instant(d(y, m, dd), hm(h, mi))
+    }
+}
