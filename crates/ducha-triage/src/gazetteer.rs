@@ -247,7 +247,7 @@ fn village_names(name: &str) -> (String, Option<String>) {
         return (format!("{base}社区"), short_ok(base).then(|| base.to_owned()));
     }
     if let Some(base) = strip_any(name, &["类似居民委员会", "类似居委会"]) {
-        return (base.to_owned(), None);
+        return (format!("{base}居委会"), None);
     }
     if let Some(base) = strip_any(name, &["村民委员会", "村委会"]) {
         // 岳村集村村民委员会 → 岳村集村; 前三里店村民委员会 → 前三里店村; 赵村村委会 → 赵村.
@@ -260,7 +260,8 @@ fn village_names(name: &str) -> (String, Option<String>) {
         return (format!("{base}村"), short_ok(&base).then_some(base));
     }
     if let Some(base) = strip_any(name, &["居民委员会", "居委会"]) {
-        return (base.to_owned(), None);
+        // 新民居委会: people write 新民社区 or 新民居委会; the bare 新民 is too common a word.
+        return (format!("{base}社区"), None);
     }
     (name.to_owned(), None)
 }
@@ -564,8 +565,8 @@ mod tests {
             ("岳村集村村民委员会", "岳村集村", Some("岳村集")),
             ("前三里店村民委员会", "前三里店村", Some("前三里店")),
             ("赵村村委会", "赵村", None),
-            ("新民居委会", "新民", None),
-            ("城关第一类似居委会", "城关第一", None),
+            ("新民居委会", "新民社区", None),
+            ("城关第一类似居委会", "城关第一居委会", None),
         ] {
             assert_eq!(village_names(nbs), (common.to_owned(), short.map(str::to_owned)), "{nbs}");
         }

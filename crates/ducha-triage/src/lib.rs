@@ -6,13 +6,26 @@
 //! Architecture invariant: nothing in this crate does IO, reads the clock or the environment. Built-in
 //! data (gazetteer, zones, places) is compiled in with `include_str!`; other data is handed in as text.
 
+pub mod accept_no;
+pub mod classify;
+pub mod dup;
 pub mod error;
+pub mod eval;
 pub mod gazetteer;
 pub mod places;
+pub mod redact;
 pub mod router;
 pub mod text;
+pub mod triage;
 
+pub use accept_no::{AcceptNo, Channel};
+pub use classify::{ClassConfidence, Classification, PollutionType, Sansan, classify};
+pub use dup::{DupDoc, DupIndex, DupMatch};
 pub use error::TriageError;
 pub use gazetteer::{Division, Gazetteer, GazetteerCsv, Zone};
 pub use places::{Place, PlaceKind, Places};
+pub use redact::{Identity, PiiKind, Redacted, RedactedSpan, redact};
 pub use router::{CountyOutcome, FieldConfidence, Router, Routing};
+pub use triage::{
+    Analysis, Complainant, LineId, OutputConfidence, Triage, TriageInput, TriageOutput, parse_jsonl_line,
+};

@@ -60,6 +60,10 @@ pub struct Routing {
     pub confidence: FieldConfidence,
     /// The words that decided, in text order.
     pub evidence: Vec<String>,
+    /// Point-like places of the places file named in the text (enterprises, landmarks, markets,
+    /// schools, hospitals, communities) — duplicate detection uses them as anchors.
+    #[serde(default)]
+    pub places: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +79,8 @@ enum Scope {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
     Admin,
+    /// A point-like place of the places file (enterprise, landmark …).
+    Spot,
     /// A generic abbreviation (开发区, 工业园区, 示范区): ignored right after another place name.
     Generic,
     Place,
@@ -286,7 +292,7 @@ impl Router {
         // Local counties and zones.
         for c in g.counties() {
             let scope = local(&c.code, None, None);
-            b.add(&c.name, Class::Admin, scope.clone(), 3.0);
+            b.add(&c.name, Class::Admin, scope.clone(), 3.5);
             if let Some(s) = &c.short
                 && !city_shorts.contains(s)
                 && !g.zones().iter().any(|z| z.code == c.code)
@@ -367,8 +373,12 @@ impl Router {
                 None => Scope::LocalCity,
             };
             let w = place_weight(p.kind);
+            let class = match p.kind {
+                PlaceKind::Road | PlaceKind::River | PlaceKind::Park => Class::Place,
+                _ => Class::Spot,
+            };
             for name in std::iter::once(&p.name).chain(p.aliases.iter()) {
-                b.add(name, Class::Place, scope.clone(), w);
+                b.add(name, class, scope.clone(), w);
             }
         }
         // The deployment city itself.
@@ -478,7 +488,13 @@ impl Router {
         let mut mentions: Vec<Mention> = inner
             .ac
             .find_iter(t)
-            .map(|m| Mention { start: m.start(), end: m.end(), pat: m.pattern().as_usize(), factor: 1.0 })
+            .map(|m| Mention {
+                start: m.start(),
+                end: m.end(),
+                pat: m.pattern().as_usize(),
+                factor: 1.0,
+                relation: 1.0,
+            })
             .collect();
         if mentions.is_empty() {
             return unknown(Vec::new(), 0.9);
@@ -490,7 +506,14 @@ impl Router {
             .map(|m| (m.start(), m.end(), inner.context_kinds[m.pattern().as_usize()]))
             .collect();
         self.apply_context(t, &mut mentions, &ctx);
-        self.decide(&mentions)
+        let mut routing = self.decide(&mentions);
+        for m in &mentions {
+            let p = &inner.patterns[m.pat];
+            if p.class == Class::Spot && m.factor > 0.0 && !routing.places.contains(&p.text) {
+                routing.places.push(p.text.clone());
+            }
+        }
+        routing
     }
 
     fn apply_context(&self, t: &str, mentions: &mut [Mention], ctx: &[(usize, usize, Ctx)]) {
@@ -534,13 +557,29 @@ impl Router {
                     Ctx::RelationAfter if s >= m.end && e <= after_end => {
                         let gap = &t[m.end..s];
                         if gap.is_empty() || gap == "的" || gap == "县" {
-                            m.factor *= 0.3;
+                            m.relation *= 0.3;
                         }
                     }
-                    Ctx::RelationBefore if e <= m.start && s >= before_start => m.factor *= 1.6,
+                    Ctx::RelationBefore if e <= m.start && s >= before_start => m.relation *= 1.6,
                     Ctx::Home if e <= m.start && s >= back_chars(t, m.start, 4) => m.factor *= 0.7,
                     _ => {}
                 }
+            }
+        }
+        // A place named only to say the source is NOT there (跟东陈庄那个不是一家, 不是东巴河那个,
+        // 和柳屯那边的不一样) does not locate it.
+        for m in mentions.iter_mut() {
+            let before = &t[back_chars(t, m.start, 3)..m.start];
+            let after = &t[m.end..fwd_chars(t, m.end, 14)];
+            let after = after.split(['。', '，', ',', '！', '？', '；']).next().unwrap_or("");
+            let lead = ["跟", "和", "与", "同"].iter().any(|w| before.ends_with(w));
+            let not_lead = ["不是", "并非", "别光查", "别查"].iter().any(|w| before.ends_with(w));
+            let that = ["那个", "那家", "那边", "那里", "那儿", "的那"].iter().any(|w| after.starts_with(w));
+            let differ = ["不是一", "不一样", "不是同一", "不同", "两码事", "不是一回事", "没关系"]
+                .iter()
+                .any(|w| after.contains(w));
+            if (lead && differ) || (not_lead && that) {
+                m.factor = 0.0;
             }
         }
         // The nearest place before each source word (within 16 chars) is where the source is.
@@ -567,7 +606,7 @@ impl Router {
         let mut best_outside: Option<(f32, usize, &str)> = None;
         for (mi, m) in mentions.iter().enumerate() {
             let p = &pats[m.pat];
-            let w = p.targets.iter().map(|t| t.weight).fold(0.0, f32::max) * m.factor;
+            let w = p.targets.iter().map(|t| t.weight).fold(0.0, f32::max) * m.factor * m.relation;
             if w <= 0.0 {
                 continue;
             }
@@ -618,6 +657,7 @@ impl Router {
                 village_code: None,
                 confidence: FieldConfidence { county: conf, township: 0.0, village: 0.0 },
                 evidence,
+                places: Vec::new(),
             };
         }
         let Some(&(county, cv)) = ranked.first() else {
@@ -632,6 +672,8 @@ impl Router {
 
         // Township and village inside the chosen county.
         let mut tw: HashMap<&str, f32> = HashMap::new();
+        // Votes of township-level mentions only (柳屯镇 itself, not a village in it).
+        let mut tw_direct: HashMap<&str, f32> = HashMap::new();
         let mut vil: HashMap<&str, (f32, &str)> = HashMap::new();
         for m in mentions {
             let p = &pats[m.pat];
@@ -658,6 +700,9 @@ impl Router {
             let vw = if inside.iter().any(|(_, v)| v.is_some()) { 0.8 } else { 1.0 };
             for tc in &towns {
                 *tw.entry(tc).or_default() += w * vw / towns.len() as f32;
+                if inside.iter().any(|(t, v)| t == tc && v.is_none()) {
+                    *tw_direct.entry(tc).or_default() += w / towns.len() as f32;
+                }
             }
             let villages: Vec<(&str, &str)> = inside.iter().filter_map(|(t, v)| v.map(|v| (v, *t))).collect();
             for (v, tc) in &villages {
@@ -665,7 +710,13 @@ impl Router {
                 e.0 += w / villages.len() as f32;
             }
         }
-        let (township, t_conf) = pick(&tw);
+        // A township named as such decides; villages only decide when no township is named.
+        let (township, t_conf) = if tw_direct.is_empty() {
+            pick(&tw)
+        } else {
+            let direct: HashMap<&str, f32> = tw_direct.keys().map(|t| (*t, tw[t])).collect();
+            pick(&direct)
+        };
         let village_pool: HashMap<&str, f32> = vil
             .iter()
             .filter(|(_, (_, tc))| township.is_none_or(|t| t == *tc))
@@ -693,6 +744,7 @@ impl Router {
                 village: v_conf,
             },
             evidence,
+            places: Vec::new(),
         }
     }
 
@@ -735,6 +787,8 @@ struct Mention {
     end: usize,
     pat: usize,
     factor: f32,
+    /// Cross-border relation factor (对岸/隔壁): counts for the county decision only.
+    relation: f32,
 }
 
 fn unknown(evidence: Vec<String>, conf: f32) -> Routing {
@@ -744,6 +798,7 @@ fn unknown(evidence: Vec<String>, conf: f32) -> Routing {
         village_code: None,
         confidence: FieldConfidence { county: conf, township: 0.0, village: 0.0 },
         evidence,
+        places: Vec::new(),
     }
 }
 
