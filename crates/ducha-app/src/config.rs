@@ -18,6 +18,8 @@ pub struct Config {
     pub argon2_t_cost: u32,
     /// Base URL for links in notifications and feeds.
     pub public_base_url: String,
+    /// The public side: disclosure time limit, Open311 keys and rate, cache.
+    pub public: crate::disclosure::PublicConfig,
 }
 
 impl Default for Config {
@@ -30,6 +32,7 @@ impl Default for Config {
             argon2_m_cost: 19456,
             argon2_t_cost: 2,
             public_base_url: "http://127.0.0.1:8080".into(),
+            public: crate::disclosure::PublicConfig::default(),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod directory;
+pub mod disclosure;
 pub mod error;
 pub mod intake;
 pub mod queries;
