@@ -338,7 +338,7 @@ impl App {
             }
         }
         rows_db.retain(|c| c.stage != Stage::Duplicate.code());
-        rows_db.sort_by(|a, b| a.accept_no.cmp(&b.accept_no));
+        rows_db.sort_by_key(|c| (c.received_at, c.id));
         let ids: Vec<i64> = rows_db.iter().map(|c| c.id).collect();
 
         let reports: HashMap<i64, HandlingReport> = handling::reports_for(&self.store, &ids)
