@@ -222,7 +222,7 @@ async fn public_pages_render_everything() {
     let checks: &[(&str, &str, &[&str])] = &[
         ("/gongkai/", "text/html", &["进驻濮阳市公告", "0393-12369", "每日8时至20时", "濮阳市A001号信箱", "第1批交办件办理情况", "/gongkai/410928/"]),
         ("/gongkai/410928/", "text/html", &["进驻濮阳县公告", "第1批交办件办理情况"]),
-        ("/gongkai/410928/typical/", "text/html", &["文留镇东关砖厂", "关停取缔"]),
+        ("/gongkai/410928/typical/", "text/html", &["东关砖厂", "关停取缔"]),
         ("/gongkai/410928/accountability/", "text/html", &["问责2人", "刘明远", "通报批评"]),
         ("/gongkai/410928/tv/", "text/html", &["【典型案例】", "【群众反映】"]),
         ("/gongkai/410928/tv.txt", "text/plain", &["【导语】", "交办1批群众信访举报件3件"]),

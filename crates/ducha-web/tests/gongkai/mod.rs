@@ -55,6 +55,7 @@ pub async fn intake(
     channel: &str,
     county: &str,
     town: &str,
+    village: &str,
     types: &[&str],
     sansan: &str,
     complainant: serde_json::Value,
@@ -71,6 +72,7 @@ pub async fn intake(
                 "complainant": complainant,
                 "county_code": county,
                 "township_code": town,
+                "village_code": village,
                 "pollution_types": types,
                 "sansan": sansan,
             })),
@@ -164,7 +166,7 @@ pub fn report_penalty() -> HandlingReport {
     HandlingReport {
         facts: "经现场核查，该加工点未办理环评手续，夜间生产时废气未经处理直排".into(),
         issues: vec![IssueFinding { issue: String::new(), finding: Finding::True, facts: String::new() }],
-        subjects: vec![Subject { name: "柳屯镇西街塑料颗粒加工点".into(), ..Default::default() }],
+        subjects: vec![Subject { name: "柳屯镇张庄村塑料颗粒加工点".into(), ..Default::default() }],
         measures: vec![
             Measure {
                 kind: MeasureKind::OrderCorrection,
@@ -236,10 +238,10 @@ pub fn report_false() -> HandlingReport {
 pub async fn fixed_campaign(fx: &Fx) -> Vec<i64> {
     ensure_yuecun(fx).await;
     let none = json!({});
-    let a = intake(fx, "柳屯镇西街有个塑料颗粒加工点夜里偷偷生产，冒黑烟，气味刺鼻。", "phone", "410928", "410928101", &["大气"], "散乱污企业", none.clone()).await;
-    let b = intake(fx, "文留镇东关砖厂烟囱冒黑烟，粉尘大，夜里机器响。", "letter", "410928", "410928102", &["大气", "噪声"], "散乱污企业", none.clone()).await;
-    let c = intake(fx, "岳村镇一处工地扬尘严重，渣土车不苫盖。", "web", "410902", "410902101", &["大气"], "散尘", none.clone()).await;
-    let e = intake(fx, "柳屯镇南街废品收购站焚烧电线，气味难闻。", "phone", "410928", "410928101", &["大气", "固废"], "散乱污企业", none).await;
+    let a = intake(fx, "柳屯镇张庄村有个塑料颗粒加工点夜里偷偷生产，冒黑烟，气味刺鼻。", "phone", "410928", "410928101", "410928101202", &["大气"], "散乱污企业", none.clone()).await;
+    let b = intake(fx, "文留镇赵庄村东关砖厂烟囱冒黑烟，粉尘大，夜里机器响。", "letter", "410928", "410928102", "410928102204", &["大气", "噪声"], "散乱污企业", none.clone()).await;
+    let c = intake(fx, "岳村镇东寨村一处工地扬尘严重，渣土车不苫盖。", "web", "410902", "410902101", "410902101203", &["大气"], "散尘", none.clone()).await;
+    let e = intake(fx, "柳屯镇花庄村废品收购站焚烧电线，气味难闻。", "phone", "410928", "410928101", "410928101205", &["大气", "固废"], "散乱污企业", none).await;
     fx.route_down(a, "county-410928", "town-410928101").await;
     fx.route_down(b, "county-410928", "town-410928102").await;
     fx.route_down(c, "county-410902", "town-410902101").await;
