@@ -483,6 +483,9 @@ async fn post_request(
         .ok_or_else(|| err(StatusCode::BAD_REQUEST, format!("service_code “{code}” 不存在")))?;
     let description = get("description")
         .ok_or_else(|| err(StatusCode::BAD_REQUEST, "缺少 description（请描述污染问题的地点和情况）"))?;
+    if description.chars().count() < 5 {
+        return Err(err(StatusCode::BAD_REQUEST, "description 过短，请写明污染问题的地点和情况"));
+    }
     let address = get("address_string");
     let has_point = get("lat").is_some() && get("long").is_some();
     if address.is_none() && !has_point && get("address_id").is_none() {

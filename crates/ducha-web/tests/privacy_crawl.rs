@@ -24,7 +24,8 @@ fn forbidden() -> Vec<(&'static str, String)> {
     for i in ["410928198803151231", "410902197506204562", "410922199001017897"] {
         v.push(("id_number", i.into()));
     }
-    for a in ["幸福小区3号楼", "3号楼2单元501", "金色家园5号院", "幸福里小区8栋302", "胜利路金色家园"] {
+    for a in ["幸福小区3号楼", "3号楼2单元501", "金色家园5号院", "幸福里小区8栋302", "胜利路金色家园"]
+    {
         v.push(("address", a.into()));
     }
     v.push(("email", "wangdm@example.com".into()));
@@ -105,11 +106,14 @@ async fn pii_campaign(backend: Backend) {
     }
     // A web complaint through Open311, with the submitter's name and phone.
     let form = "service_code=air&description=%E6%88%91%E6%98%AF%E8%B5%B5%E7%A7%80%E8%8B%B1%EF%BC%8C%E6%9F%B3%E5%B1%AF%E9%95%87%E5%BC%A0%E5%BA%84%E6%9D%91%E4%B8%80%E5%AE%B6%E5%B0%8F%E4%BD%9C%E5%9D%8A%E9%9C%B2%E5%A4%A9%E5%96%B7%E6%BC%86%E3%80%82%E6%88%91%E7%9A%84%E7%94%B5%E8%AF%9D13700001111&address_string=%E6%BF%AE%E9%98%B3%E5%8E%BF%E6%9F%B3%E5%B1%AF%E9%95%87%E5%BC%A0%E5%BA%84%E6%9D%91&first_name=%E7%A7%80%E8%8B%B1&last_name=%E8%B5%B5&phone=13700001111&email=zxy%40example.com&attribute%5Bcounty_code%5D=410928";
-    let r = fx.raw("POST", "/open311/v2/requests.json", None, Some("application/x-www-form-urlencoded"), form).await;
+    let r = fx
+        .raw("POST", "/open311/v2/requests.json", None, Some("application/x-www-form-urlencoded"), form)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let accept_open311 = r.json[0]["service_request_id"].as_str().unwrap().to_owned();
     let token = r.json[0]["token"].as_str().unwrap().to_owned();
-    let open311_case = ducha_store::cases::get_by_accept_no(&fx.app.store, &accept_open311).await.unwrap().unwrap();
+    let open311_case =
+        ducha_store::cases::get_by_accept_no(&fx.app.store, &accept_open311).await.unwrap().unwrap();
     assert!(open311_case.original_text.contains("赵秀英") && open311_case.has_identity == 1);
     ids.push(open311_case.id);
 
@@ -131,7 +135,15 @@ async fn pii_campaign(backend: Backend) {
     handle(&fx, "wenliu", "county_py", ids[1], "部分属实", "verify_closed").await;
     handle(&fx, "yuecun", "county_hl", ids[2], "不属实", "verify_closed").await;
     let no0 = ducha_store::cases::get(&fx.app.store, ids[0]).await.unwrap().unwrap().accept_no;
-    add_accountability(&fx, ids[0], &no0, "刘明远", true, ducha_domain::accountability::AccountabilityKind::Admonishment).await;
+    add_accountability(
+        &fx,
+        ids[0],
+        &no0,
+        "刘明远",
+        true,
+        ducha_domain::accountability::AccountabilityKind::Admonishment,
+    )
+    .await;
     let batch = batch_of(&fx, ids[0]).await;
     publish_all(&fx, batch, &["county_py", "county_hl", "city"]).await;
     // A correction too, so earlier versions are crawled.
@@ -155,7 +167,8 @@ async fn pii_campaign(backend: Backend) {
     let f = forbidden();
     assert!(!leaks(&joined, &f).is_empty(), "the checker finds PII in original texts");
 
-    let mut seeds = vec![format!("/open311/v2/tokens/{token}.json"), format!("/open311/v2/tokens/{token}.xml")];
+    let mut seeds =
+        vec![format!("/open311/v2/tokens/{token}.json"), format!("/open311/v2/tokens/{token}.xml")];
     for id in &ids {
         let no = ducha_store::cases::get(&fx.app.store, *id).await.unwrap().unwrap().accept_no;
         for ext in ["json", "xml"] {
@@ -240,7 +253,9 @@ fn privacy_checker_finds_every_form() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn privacy_crawl_demo() {
     let (store, _db) = testing::fresh(Backend::Sqlite).await;
-    let clock = std::sync::Arc::new(ducha_app::FixedClock::new(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2023, 12, 20, 12, 0, 0).unwrap()));
+    let clock = std::sync::Arc::new(ducha_app::FixedClock::new(
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2023, 12, 20, 12, 0, 0).unwrap(),
+    ));
     let cipher = ducha_store::IdentityCipher::new(&ducha_store::KeyMaterial::generate(), &[]).unwrap();
     ducha_store::crypto::check_keys(&store, Some(&cipher), 0).await.unwrap();
     let app = ducha_app::App::new(store, ducha_app::Config::for_tests(), clock, Some(cipher));
@@ -256,19 +271,27 @@ async fn privacy_crawl_demo() {
         if let Some(n) = c["name"].as_str().filter(|n| n.chars().count() >= 2) {
             f.push(("name", n.to_owned()));
         }
-        if let Some(p) = c["phone"].as_str().filter(|p| normalise(p).chars().filter(char::is_ascii_digit).count() >= 7) {
+        if let Some(p) =
+            c["phone"].as_str().filter(|p| normalise(p).chars().filter(char::is_ascii_digit).count() >= 7)
+        {
             f.push(("phone", p.to_owned()));
         }
         if let Some(i) = c["id_number"].as_str() {
             f.push(("id_number", i.to_owned()));
         }
-        if let Some(a) = c["address"].as_str().filter(|a| ["号", "栋", "单元", "室", "小区", "院"].iter().any(|m| a.contains(m))) {
+        if let Some(a) = c["address"]
+            .as_str()
+            .filter(|a| ["号", "栋", "单元", "室", "小区", "院"].iter().any(|m| a.contains(m)))
+        {
             f.push(("address", a.to_owned()));
         }
     }
     assert!(!f.is_empty());
     let pages = crawl(&router, "http://127.0.0.1:8080", &[]).await;
-    assert!(pages.iter().any(|p| p.url.contains("/batch/") && p.status == StatusCode::OK), "the demo column has batches");
+    assert!(
+        pages.iter().any(|p| p.url.contains("/batch/") && p.status == StatusCode::OK),
+        "the demo column has batches"
+    );
     let mut bad = Vec::new();
     for p in &pages {
         let l = leaks(&p.text(), &f);

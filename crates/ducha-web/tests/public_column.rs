@@ -81,12 +81,18 @@ async fn workflow(backend: Backend) {
     let mut tx = fx.app.store.begin().await.unwrap();
     let mut q = Q::new("UPDATE disclosures SET content = 'forged' WHERE id = ");
     q.bind(d.id);
-    assert!(q.query().unwrap().execute(tx.conn()).await.is_err(), "trigger refuses an update of a published row");
+    assert!(
+        q.query().unwrap().execute(tx.conn()).await.is_err(),
+        "trigger refuses an update of a published row"
+    );
     tx.rollback().await.unwrap();
     let mut tx = fx.app.store.begin().await.unwrap();
     let mut q = Q::new("DELETE FROM disclosures WHERE id = ");
     q.bind(d.id);
-    assert!(q.query().unwrap().execute(tx.conn()).await.is_err(), "trigger refuses a delete of a published row");
+    assert!(
+        q.query().unwrap().execute(tx.conn()).await.is_err(),
+        "trigger refuses a delete of a published row"
+    );
     tx.rollback().await.unwrap();
 
     // A correction is a new version with a visible note; the first stays readable.
@@ -104,7 +110,10 @@ async fn workflow(backend: Backend) {
     assert_eq!(v1.status, StatusCode::OK);
     assert!(!v1.text.contains("更正说明："));
     let json = fx.json("GET", "/gongkai/410928/batch/1.json", None, None).await;
-    assert_eq!((json.json["version"].as_i64(), json.json["correction_note"].as_str()), (Some(2), Some("更新第2件的办理进展")));
+    assert_eq!(
+        (json.json["version"].as_i64(), json.json["correction_note"].as_str()),
+        (Some(2), Some("更新第2件的办理进展"))
+    );
 
     // The city column is the city office's; the column list and the other county are independent.
     let city = user(&fx, "city").await;
@@ -175,13 +184,20 @@ async fn r2_2_batch_snapshots() {
     let csv = fx.raw("GET", "/gongkai/410928/batch/1.csv", None, None, "").await;
     assert_eq!(csv.headers.get(header::CONTENT_TYPE).unwrap(), "text/csv; charset=utf-8");
     assert!(csv.text.starts_with('\u{feff}'), "UTF-8 BOM for Excel/WPS");
-    assert!(csv.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap().contains("filename*=UTF-8''"));
+    assert!(
+        csv.headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap().contains("filename*=UTF-8''")
+    );
     insta::assert_snapshot!("batch_csv", csv.text);
 
     let json = fx.json("GET", "/gongkai/410928/batch/1.json", None, None).await;
     insta::assert_json_snapshot!("batch_json", json.json);
 
-    let resp = fx.router.clone().oneshot(Request::get("/gongkai/410928/batch/1.xlsx").body(Body::empty()).unwrap()).await.unwrap();
+    let resp = fx
+        .router
+        .clone()
+        .oneshot(Request::get("/gongkai/410928/batch/1.xlsx").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(
         resp.headers().get(header::CONTENT_TYPE).unwrap(),
@@ -190,8 +206,12 @@ async fn r2_2_batch_snapshots() {
     let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
     assert_eq!(wb.sheet_names(), vec!["第1批".to_owned(), "情况说明".to_owned()]);
-    let grid: Vec<Vec<String>> =
-        wb.worksheet_range("第1批").unwrap().rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let grid: Vec<Vec<String>> = wb
+        .worksheet_range("第1批")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
     insta::assert_json_snapshot!("batch_xlsx_cells", grid);
     // Styled as promised: frozen header row, column widths, a bold filled header, landscape printing.
     let xml = xlsx_text(&bytes);
@@ -205,7 +225,12 @@ async fn r2_2_batch_snapshots() {
 async fn r2_2_legacy_layout_per_campaign() {
     let fx = common::setup(Backend::Sqlite).await;
     let mut tx = fx.app.store.begin().await.unwrap();
-    Q::new("UPDATE campaigns SET settings = '{\"disclosure_layout\":\"legacy\"}'").query().unwrap().execute(tx.conn()).await.unwrap();
+    Q::new("UPDATE campaigns SET settings = '{\"disclosure_layout\":\"legacy\"}'")
+        .query()
+        .unwrap()
+        .execute(tx.conn())
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let ids = fixed_campaign(&fx).await;
     publish_all(&fx, batch_of(&fx, ids[0]).await, &["county_py"]).await;
@@ -220,7 +245,18 @@ async fn r2_2_legacy_layout_per_campaign() {
 async fn public_pages_render_everything() {
     let (fx, _) = published_fixture().await;
     let checks: &[(&str, &str, &[&str])] = &[
-        ("/gongkai/", "text/html", &["进驻濮阳市公告", "0393-12369", "每日8时至20时", "濮阳市A001号信箱", "第1批交办件办理情况", "/gongkai/410928/"]),
+        (
+            "/gongkai/",
+            "text/html",
+            &[
+                "进驻濮阳市公告",
+                "0393-12369",
+                "每日8时至20时",
+                "濮阳市A001号信箱",
+                "第1批交办件办理情况",
+                "/gongkai/410928/",
+            ],
+        ),
         ("/gongkai/410928/", "text/html", &["进驻濮阳县公告", "第1批交办件办理情况"]),
         ("/gongkai/410928/typical/", "text/html", &["东关砖厂", "关停取缔"]),
         ("/gongkai/410928/accountability/", "text/html", &["问责2人", "刘明远", "通报批评"]),
@@ -228,11 +264,27 @@ async fn public_pages_render_everything() {
         ("/gongkai/410928/tv.txt", "text/plain", &["【导语】", "交办1批群众信访举报件3件"]),
         ("/gongkai/410928/batch/1/tv/", "text/html", &["第1批"]),
         ("/gongkai/410928/batch/1/tv.txt", "text/plain", &["交办第1批群众信访举报件3件"]),
-        ("/gongkai/410928/batch/1/share.txt", "text/plain", &["【边督边改】濮阳县第1批", "http://127.0.0.1:8080/gongkai/410928/batch/1/"]),
+        (
+            "/gongkai/410928/batch/1/share.txt",
+            "text/plain",
+            &["【边督边改】濮阳县第1批", "http://127.0.0.1:8080/gongkai/410928/batch/1/"],
+        ),
         ("/gongkai/announcement.txt", "text/plain", &["【督察公告】", "0393-12369"]),
-        ("/gongkai/feed.rss", "application/rss+xml", &["<rss version=\"2.0\"", "濮阳市第1批交办件边督边改情况"]),
-        ("/gongkai/410928/feed.atom", "application/atom+xml", &["<feed xmlns=\"http://www.w3.org/2005/Atom\"", "濮阳县第1批"]),
-        ("/gongkai/410902/feed.json", "application/feed+json", &["https://jsonfeed.org/version/1.1", "华龙区第1批"]),
+        (
+            "/gongkai/feed.rss",
+            "application/rss+xml",
+            &["<rss version=\"2.0\"", "濮阳市第1批交办件边督边改情况"],
+        ),
+        (
+            "/gongkai/410928/feed.atom",
+            "application/atom+xml",
+            &["<feed xmlns=\"http://www.w3.org/2005/Atom\"", "濮阳县第1批"],
+        ),
+        (
+            "/gongkai/410902/feed.json",
+            "application/feed+json",
+            &["https://jsonfeed.org/version/1.1", "华龙区第1批"],
+        ),
     ];
     for (url, ct, words) in checks {
         let r = fx.raw("GET", url, None, None, "").await;
@@ -263,7 +315,10 @@ async fn public_pages_render_everything() {
     assert_eq!(fx.raw("GET", "/gongkai/batch/9/", None, None, "").await.status, StatusCode::NOT_FOUND);
     assert_eq!(fx.raw("GET", "/gongkai/nothing", None, None, "").await.status, StatusCode::NOT_FOUND);
     let r = fx.raw("GET", "/gongkai/410928", None, None, "").await;
-    assert_eq!((r.status, r.headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::PERMANENT_REDIRECT, "/gongkai/410928/"));
+    assert_eq!(
+        (r.status, r.headers.get(header::LOCATION).unwrap().to_str().unwrap()),
+        (StatusCode::PERMANENT_REDIRECT, "/gongkai/410928/")
+    );
 }
 
 #[tokio::test]
@@ -307,7 +362,12 @@ async fn staff_pages_publish_over_http() {
     let ids = fixed_campaign(&fx).await;
     let batch = batch_of(&fx, ids[0]).await;
     let login = fx
-        .json("POST", "/api/v1/session", None, Some(serde_json::json!({ "username": "county_py", "password": common::PASSWORD })))
+        .json(
+            "POST",
+            "/api/v1/session",
+            None,
+            Some(serde_json::json!({ "username": "county_py", "password": common::PASSWORD })),
+        )
         .await;
     let token = login.json["token"].as_str().unwrap().to_owned();
     let csrf = login.json["csrf_token"].as_str().unwrap().to_owned();
@@ -335,7 +395,11 @@ async fn staff_pages_publish_over_http() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let id = ducha_store::disclosure::versions(&fx.app.store, batch, "410928").await.unwrap()[0].id;
     let r = post(format!("/disclosure/{id}/publish"), format!("_csrf={csrf}")).await.unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "publishing an unreviewed draft is refused on the page");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "publishing an unreviewed draft is refused on the page"
+    );
     let r = page(&format!("/disclosure/{id}")).await.unwrap();
     let text = String::from_utf8(r.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
     assert!(text.contains("预览：该版本尚未发布"), "{text}");
@@ -344,7 +408,9 @@ async fn staff_pages_publish_over_http() {
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{step}");
     }
     assert_eq!(fx.raw("GET", "/gongkai/410928/batch/1/", None, None, "").await.status, StatusCode::OK);
-    let r = post(format!("/disclosure/batch/{batch}/correct"), format!("_csrf={csrf}&note=%E6%94%B9")).await.unwrap();
+    let r = post(format!("/disclosure/batch/{batch}/correct"), format!("_csrf={csrf}&note=%E6%94%B9"))
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a correction without a real note is refused");
     // The gap dashboard.
     let r = page("/disclosure/gaps").await.unwrap();

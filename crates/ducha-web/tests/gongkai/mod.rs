@@ -12,8 +12,8 @@ use chrono::{TimeZone, Utc};
 use ducha_app::auth::{CurrentUser, NewUserInput};
 use ducha_domain::accountability::{AccountabilityKind, AccountabilityRecord, PersonLevel};
 use ducha_domain::handling::{
-    Finding, HandlingReport, IssueFinding, Measure, MeasureKind, Rectification, RectificationPlan, ShutdownTerms,
-    Subject,
+    Finding, HandlingReport, IssueFinding, Measure, MeasureKind, Rectification, RectificationPlan,
+    ShutdownTerms, Subject,
 };
 use ducha_store::accountability::{self, NewAccountability};
 use ducha_store::{directory, handling};
@@ -125,7 +125,14 @@ pub async fn save_report(fx: &Fx, case_id: i64, unit_code: &str, handler: &str, 
     tx.commit().await.unwrap();
 }
 
-pub async fn add_accountability(fx: &Fx, case_id: i64, accept_no: &str, name: &str, typical: bool, kind: AccountabilityKind) {
+pub async fn add_accountability(
+    fx: &Fx,
+    case_id: i64,
+    accept_no: &str,
+    name: &str,
+    typical: bool,
+    kind: AccountabilityKind,
+) {
     let campaign = fx.app.campaign().await.unwrap();
     let rec = AccountabilityRecord {
         person_name: name.into(),
@@ -166,7 +173,9 @@ pub fn report_penalty() -> HandlingReport {
     HandlingReport {
         facts: "经现场核查，该加工点未办理环评手续，夜间生产时废气未经处理直排".into(),
         issues: vec![IssueFinding { issue: String::new(), finding: Finding::True, facts: String::new() }],
-        subjects: vec![Subject { name: "柳屯镇张庄村塑料颗粒加工点".into(), ..Default::default() }],
+        subjects: vec![Subject {
+            name: "柳屯镇张庄村塑料颗粒加工点".into(), ..Default::default()
+        }],
         measures: vec![
             Measure {
                 kind: MeasureKind::OrderCorrection,
@@ -174,10 +183,17 @@ pub fn report_penalty() -> HandlingReport {
                 fine_yuan: None,
                 shutdown: None,
             },
-            Measure { kind: MeasureKind::Penalty, description: String::new(), fine_yuan: Some(20_000), shutdown: None },
+            Measure {
+                kind: MeasureKind::Penalty,
+                description: String::new(),
+                fine_yuan: Some(20_000),
+                shutdown: None,
+            },
         ],
         rectifications: vec![
-            Rectification::Immediate { done: "已拆除熔融挤出设备".into(), done_on: Some(d(2023, 12, 14)) },
+            Rectification::Immediate {
+                done: "已拆除熔融挤出设备".into(), done_on: Some(d(2023, 12, 14))
+            },
             Rectification::Scheduled(RectificationPlan {
                 target: "完成环评手续并建成废气收集处理设施".into(),
                 measures: "委托编制环评，安装活性炭吸附装置".into(),
@@ -196,7 +212,11 @@ pub fn report_close_ban() -> HandlingReport {
         facts: "经现场核查，该砖厂无任何污染防治设施，属散乱污企业".into(),
         issues: vec![
             IssueFinding { issue: "烟囱冒黑烟".into(), finding: Finding::True, facts: String::new() },
-            IssueFinding { issue: "夜间噪声扰民".into(), finding: Finding::False, facts: "夜间未生产".into() },
+            IssueFinding {
+                issue: "夜间噪声扰民".into(),
+                finding: Finding::False,
+                facts: "夜间未生产".into(),
+            },
         ],
         subjects: vec![Subject { name: "文留镇东关砖厂".into(), ..Default::default() }],
         measures: vec![Measure {
@@ -238,10 +258,54 @@ pub fn report_false() -> HandlingReport {
 pub async fn fixed_campaign(fx: &Fx) -> Vec<i64> {
     ensure_yuecun(fx).await;
     let none = json!({});
-    let a = intake(fx, "柳屯镇张庄村有个塑料颗粒加工点夜里偷偷生产，冒黑烟，气味刺鼻。", "phone", "410928", "410928101", "410928101202", &["大气"], "散乱污企业", none.clone()).await;
-    let b = intake(fx, "文留镇赵庄村东关砖厂烟囱冒黑烟，粉尘大，夜里机器响。", "letter", "410928", "410928102", "410928102204", &["大气", "噪声"], "散乱污企业", none.clone()).await;
-    let c = intake(fx, "岳村镇东寨村一处工地扬尘严重，渣土车不苫盖。", "web", "410902", "410902101", "410902101203", &["大气"], "散尘", none.clone()).await;
-    let e = intake(fx, "柳屯镇花庄村废品收购站焚烧电线，气味难闻。", "phone", "410928", "410928101", "410928101205", &["大气", "固废"], "散乱污企业", none).await;
+    let a = intake(
+        fx,
+        "柳屯镇张庄村有个塑料颗粒加工点夜里偷偷生产，冒黑烟，气味刺鼻。",
+        "phone",
+        "410928",
+        "410928101",
+        "410928101202",
+        &["大气"],
+        "散乱污企业",
+        none.clone(),
+    )
+    .await;
+    let b = intake(
+        fx,
+        "文留镇赵庄村东关砖厂烟囱冒黑烟，粉尘大，夜里机器响。",
+        "letter",
+        "410928",
+        "410928102",
+        "410928102204",
+        &["大气", "噪声"],
+        "散乱污企业",
+        none.clone(),
+    )
+    .await;
+    let c = intake(
+        fx,
+        "岳村镇东寨村一处工地扬尘严重，渣土车不苫盖。",
+        "web",
+        "410902",
+        "410902101",
+        "410902101203",
+        &["大气"],
+        "散尘",
+        none.clone(),
+    )
+    .await;
+    let e = intake(
+        fx,
+        "柳屯镇花庄村废品收购站焚烧电线，气味难闻。",
+        "phone",
+        "410928",
+        "410928101",
+        "410928101205",
+        &["大气", "固废"],
+        "散乱污企业",
+        none,
+    )
+    .await;
     fx.route_down(a, "county-410928", "town-410928101").await;
     fx.route_down(b, "county-410928", "town-410928102").await;
     fx.route_down(c, "county-410902", "town-410902101").await;
@@ -253,7 +317,8 @@ pub async fn fixed_campaign(fx: &Fx) -> Vec<i64> {
     handle(fx, "wenliu", "county_py", b, "部分属实", "verify_closed").await;
     handle(fx, "yuecun", "county_hl", c, "不属实", "verify_closed").await;
     act(fx, "liutun", e, "acknowledge", json!({})).await;
-    let no = |id: i64| async move { ducha_store::cases::get(&fx.app.store, id).await.unwrap().unwrap().accept_no };
+    let no =
+        |id: i64| async move { ducha_store::cases::get(&fx.app.store, id).await.unwrap().unwrap().accept_no };
     add_accountability(fx, a, &no(a).await, "刘明远", true, AccountabilityKind::Admonishment).await;
     add_accountability(fx, b, &no(b).await, "孙立新", false, AccountabilityKind::CircularCriticism).await;
     vec![a, b, c, e]
@@ -357,7 +422,9 @@ pub async fn crawl(router: &axum::Router, base: &str, extra_seeds: &[String]) ->
     let mut pages = Vec::new();
     while let Some(u) = queue.pop_front() {
         let u = u.strip_prefix(base).map(str::to_owned).unwrap_or(u);
-        if !(u.starts_with("/gongkai") || u.starts_with("/open311") || u.starts_with("/static/gongkai")) || !seen.insert(u.clone()) {
+        if !(u.starts_with("/gongkai") || u.starts_with("/open311") || u.starts_with("/static/gongkai"))
+            || !seen.insert(u.clone())
+        {
             continue;
         }
         let p = get(router, &u).await;
@@ -366,7 +433,10 @@ pub async fn crawl(router: &axum::Router, base: &str, extra_seeds: &[String]) ->
             continue;
         }
         let text = p.text();
-        if p.content_type.contains("html") || p.content_type.contains("xml") || p.content_type.contains("json") {
+        if p.content_type.contains("html")
+            || p.content_type.contains("xml")
+            || p.content_type.contains("json")
+        {
             for l in links(&text) {
                 let l = if l.starts_with("?") { format!("{}{l}", u.split('?').next().unwrap()) } else { l };
                 queue.push_back(l);
