@@ -38,8 +38,8 @@ use crate::error::PageError;
 /// One cached answer.
 #[derive(Debug)]
 pub struct Cached {
-    pub body: Vec<u8>,
-    pub gzip: Option<Vec<u8>>,
+    pub body: axum::body::Bytes,
+    pub gzip: Option<axum::body::Bytes>,
     pub content_type: &'static str,
     pub etag: String,
     pub last_modified: Option<SystemTime>,
@@ -244,11 +244,11 @@ where
         Ok(r) => {
             let c = Arc::new(Cached {
                 etag: etag_of(&r.body),
-                gzip: gzip(&r.body),
+                gzip: gzip(&r.body).map(axum::body::Bytes::from),
                 content_type: r.content_type,
                 last_modified: (last > 0).then(|| UNIX_EPOCH + Duration::from_millis(last as u64)),
                 disposition: r.filename.map(|f| content_disposition(&f)),
-                body: r.body,
+                body: axum::body::Bytes::from(r.body),
                 created: Instant::now(),
             });
             st.public.put(key, c.clone());
@@ -1087,8 +1087,8 @@ mod tests {
     #[test]
     fn conditional_requests() {
         let c = Cached {
-            body: vec![b'x'; 1000],
-            gzip: gzip(&[b'x'; 1000]),
+            body: axum::body::Bytes::from(vec![b'x'; 1000]),
+            gzip: gzip(&[b'x'; 1000]).map(axum::body::Bytes::from),
             content_type: "text/plain",
             etag: etag_of(&[b'x'; 1000]),
             last_modified: Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
