@@ -582,17 +582,14 @@ pub async fn open311(State(st): State<AppState>, req: Request) -> Response {
             };
             if cacheable {
                 let key = format!("{path}?{fmt:?}");
-                let st2 = st.clone();
-                let res = resource.clone();
-                let q = query.clone();
-                let render_it = async move {
-                    let v = match &res {
-                        Resource::Discovery => Ok(discovery(&st2)),
+                let render_it = || async {
+                    let v = match &resource {
+                        Resource::Discovery => Ok(discovery(&st)),
                         Resource::Services => Ok(Value::Array(SERVICES.iter().map(service_json).collect())),
-                        Resource::Service(code) => service_definition(&st2, code).await,
-                        _ => list_requests(&st2, &q).await,
+                        Resource::Service(code) => service_definition(&st, code).await,
+                        _ => list_requests(&st, &query).await,
                     };
-                    v.map(|v| render(fmt, root(&res), &v))
+                    v.map(|v| render(fmt, root(&resource), &v))
                         .map_err(|(s, d)| AppError::new(kind_of(s), "open311", d))
                 };
                 return crate::public::cached_with(&st, key, &headers, render_it, move |e| {

@@ -45,6 +45,31 @@ pub struct Cached {
     pub last_modified: Option<SystemTime>,
     pub disposition: Option<String>,
     pub created: Instant,
+    /// The same, ready to send (computed once, not per request).
+    pub etag_header: HeaderValue,
+    pub last_modified_header: Option<HeaderValue>,
+}
+
+impl Cached {
+    pub fn new(
+        body: Vec<u8>,
+        content_type: &'static str,
+        last_modified: Option<SystemTime>,
+        disposition: Option<String>,
+    ) -> Cached {
+        let etag = etag_of(&body);
+        Cached {
+            etag_header: HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"0\"")),
+            last_modified_header: last_modified.and_then(|t| HeaderValue::from_str(&http_date(t)).ok()),
+            etag,
+            gzip: gzip(&body).map(axum::body::Bytes::from),
+            body: axum::body::Bytes::from(body),
+            content_type,
+            last_modified,
+            disposition,
+            created: Instant::now(),
+        }
+    }
 }
 
 /// Public answers cached in memory, per server instance.
@@ -168,11 +193,11 @@ fn http_date(t: SystemTime) -> String {
 /// Answer from a cache entry, honouring If-None-Match / If-Modified-Since and Accept-Encoding.
 pub fn respond(c: &Cached, headers: &HeaderMap) -> Response {
     let mut b = Response::builder()
-        .header(header::ETAG, &c.etag)
-        .header(header::CACHE_CONTROL, "public, max-age=60")
-        .header(header::VARY, "Accept-Encoding");
-    if let Some(lm) = c.last_modified {
-        b = b.header(header::LAST_MODIFIED, http_date(lm));
+        .header(header::ETAG, c.etag_header.clone())
+        .header(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=60"))
+        .header(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if let Some(lm) = &c.last_modified_header {
+        b = b.header(header::LAST_MODIFIED, lm.clone());
     }
     let inm = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
     let not_modified = match inm {
@@ -195,7 +220,7 @@ pub fn respond(c: &Cached, headers: &HeaderMap) -> Response {
             .body(Body::empty())
             .unwrap_or_else(|_| StatusCode::NOT_MODIFIED.into_response());
     }
-    b = b.header(header::CONTENT_TYPE, c.content_type);
+    b = b.header(header::CONTENT_TYPE, HeaderValue::from_static(c.content_type));
     if let Some(d) = &c.disposition {
         b = b.header(header::CONTENT_DISPOSITION, d.as_str());
     }
@@ -216,8 +241,9 @@ pub fn respond(c: &Cached, headers: &HeaderMap) -> Response {
 }
 
 /// Serve `key` from the cache, rendering it on a miss (errors as Chinese pages).
-pub async fn cached<F>(st: &AppState, key: String, headers: &HeaderMap, render: F) -> Response
+pub async fn cached<M, F>(st: &AppState, key: String, headers: &HeaderMap, render: M) -> Response
 where
+    M: FnOnce() -> F,
     F: std::future::Future<Output = Result<Rendered, AppError>>,
 {
     cached_with(st, key, headers, render, |e| PageError(e).into_response()).await
@@ -225,14 +251,15 @@ where
 
 /// Serve `key` from the cache, rendering it on a miss; failures are answered by `on_error` and not
 /// cached.
-pub async fn cached_with<F, E>(
+pub async fn cached_with<M, F, E>(
     st: &AppState,
     key: String,
     headers: &HeaderMap,
-    render: F,
+    render: M,
     on_error: E,
 ) -> Response
 where
+    M: FnOnce() -> F,
     F: std::future::Future<Output = Result<Rendered, AppError>>,
     E: FnOnce(AppError) -> Response,
 {
@@ -240,17 +267,15 @@ where
     if let Some(c) = st.public.get(&key) {
         return respond(&c, headers);
     }
-    match render.await {
+    match render().await {
         Ok(r) => {
-            let c = Arc::new(Cached {
-                etag: etag_of(&r.body),
-                gzip: gzip(&r.body).map(axum::body::Bytes::from),
-                content_type: r.content_type,
-                last_modified: (last > 0).then(|| UNIX_EPOCH + Duration::from_millis(last as u64)),
-                disposition: r.filename.map(|f| content_disposition(&f)),
-                body: axum::body::Bytes::from(r.body),
-                created: Instant::now(),
-            });
+            let lm = (last > 0).then(|| UNIX_EPOCH + Duration::from_millis(last as u64));
+            let c = Arc::new(Cached::new(
+                r.body,
+                r.content_type,
+                lm,
+                r.filename.map(|f| content_disposition(&f)),
+            ));
             st.public.put(key, c.clone());
             respond(&c, headers)
         }
@@ -396,9 +421,7 @@ pub async fn gongkai(State(st): State<AppState>, req: Request) -> Response {
         Some(v) => format!("{path}?version={v}"),
         None => path.clone(),
     };
-    let headers = req.headers().clone();
-    let app = st.app.clone();
-    cached(&st, key, &headers, async move { render(&app, county.as_deref(), what, version).await }).await
+    cached(&st, key, req.headers(), || render(&st.app, county.as_deref(), what, version)).await
 }
 
 async fn render(
@@ -1086,15 +1109,12 @@ mod tests {
 
     #[test]
     fn conditional_requests() {
-        let c = Cached {
-            body: axum::body::Bytes::from(vec![b'x'; 1000]),
-            gzip: gzip(&[b'x'; 1000]).map(axum::body::Bytes::from),
-            content_type: "text/plain",
-            etag: etag_of(&[b'x'; 1000]),
-            last_modified: Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
-            disposition: None,
-            created: Instant::now(),
-        };
+        let c = Cached::new(
+            vec![b'x'; 1000],
+            "text/plain",
+            Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)),
+            None,
+        );
         let h = |k: header::HeaderName, v: &str| {
             let mut m = HeaderMap::new();
             m.insert(k, HeaderValue::from_str(v).unwrap());
