@@ -31,6 +31,8 @@ pub struct Config {
     pub worker_poll_ms: u64,
     /// Where evidence attachments are stored (outside the database).
     pub attachments_dir: String,
+    /// The public side: disclosure time limit, Open311 keys and rate, cache.
+    pub public: crate::disclosure::PublicConfig,
 }
 
 /// SMTP relay settings.
@@ -73,6 +75,7 @@ impl Default for Config {
             sms_webhook_url: None,
             worker_poll_ms: 2000,
             attachments_dir: "ducha-files".into(),
+            public: crate::disclosure::PublicConfig::default(),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod directory;
+pub mod disclosure;
 pub mod error;
 pub mod handling;
 pub mod intake;

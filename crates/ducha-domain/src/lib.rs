@@ -12,6 +12,7 @@ pub mod closure;
 pub mod compression;
 pub mod deadline;
 pub mod discipline;
+pub mod disclosure;
 pub mod error;
 pub mod handling;
 pub mod metrics;

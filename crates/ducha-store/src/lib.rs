@@ -16,6 +16,7 @@ pub mod batches;
 pub mod cases;
 pub mod crypto;
 pub mod directory;
+pub mod disclosure;
 pub mod extensions;
 pub mod followup;
 pub mod handling;

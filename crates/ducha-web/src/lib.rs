@@ -6,12 +6,15 @@
 
 pub mod api;
 pub mod api_work;
+pub mod disclosure_pages;
 pub mod error;
 pub mod extract;
+pub mod open311;
 pub mod opinion_api;
 pub mod pages;
 pub mod pages_public;
 pub mod pages_work;
+pub mod public;
 pub mod report_form;
 pub mod yuqing;
 
@@ -39,6 +42,10 @@ use crate::error::{ApiError, PageError, wants_json};
 pub struct AppState {
     pub app: App,
     pub metrics: PrometheusHandle,
+    /// Cached public answers (`/gongkai`, Open311 reads), emptied on publish.
+    pub public: std::sync::Arc<public::PublicCache>,
+    /// Open311 POST rate limits.
+    pub open311: std::sync::Arc<open311::Limiter>,
 }
 
 static METRICS: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -150,7 +157,13 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// The whole HTTP surface.
 pub fn router(app: App) -> Router {
-    let state = AppState { app, metrics: metrics_handle() };
+    let recheck = Duration::from_secs(app.cfg.public.cache_recheck_seconds);
+    let state = AppState {
+        app,
+        metrics: metrics_handle(),
+        public: std::sync::Arc::new(public::PublicCache::new(recheck)),
+        open311: std::sync::Arc::new(open311::Limiter::default()),
+    };
     let api = Router::new()
         .route("/session", post(api::login).delete(api::logout))
         .route("/me", get(api::me))
@@ -234,6 +247,19 @@ pub fn router(app: App) -> Router {
         .route("/yuqing/report.xlsx", get(yuqing::report_xlsx))
         .route("/yuqing/briefing", get(yuqing::briefing))
         .route("/yuqing/briefing.txt", get(yuqing::briefing_txt))
+        .route("/gongkai", get(public::gongkai))
+        .route("/gongkai/", get(public::gongkai))
+        .route("/gongkai/{*rest}", get(public::gongkai))
+        .route("/static/gongkai.css", get(public::css))
+        .route("/open311/v2/{*rest}", get(open311::open311).post(open311::open311))
+        .route("/disclosure/", get(disclosure_pages::staff))
+        .route("/disclosure/gaps", get(disclosure_pages::gaps))
+        .route("/disclosure/{id}", get(disclosure_pages::preview))
+        .route("/disclosure/{id}/review", post(disclosure_pages::review))
+        .route("/disclosure/{id}/publish", post(disclosure_pages::publish))
+        .route("/disclosure/{id}/discard", post(disclosure_pages::discard))
+        .route("/disclosure/batch/{id}/draft", post(disclosure_pages::draft))
+        .route("/disclosure/batch/{id}/correct", post(disclosure_pages::correct))
         .fallback(not_found)
         .layer(middleware::from_fn(track))
         .layer(middleware::from_fn(shape_errors))
@@ -254,7 +280,9 @@ pub fn router(app: App) -> Router {
 /// Serve until ctrl-c / SIGTERM.
 pub async fn serve(app: App, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let router = router(app);
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {
