@@ -94,6 +94,11 @@ pub enum Command {
         #[command(subcommand)]
         cmd: DisclosureCmd,
     },
+    /// Triage complaint text: JSONL in, JSONL out (place, pollution types, 三散, duplicate, redacted text);
+    /// or evaluate against labelled data (`--eval`, `--score`).
+    Triage(crate::triage_cmd::TriageArgs),
+    /// Generate synthetic complaints: labelled JSONL for `ducha triage`, or cases in a database (`--db`).
+    Gen(crate::gen_cmd::GenArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -548,6 +553,20 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             println!("{}", KeyMaterial::generate().to_hex());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Triage(args) => crate::triage_cmd::run(&args),
+        Command::Gen(args) => match &args.db {
+            None => crate::gen_cmd::write_jsonl(&args),
+            Some(url) => {
+                let mut s = Settings::load(cfg_path)?;
+                s.db = url.clone();
+                init_tracing(&s.log);
+                let store = connect(&s).await?;
+                let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
+                let cipher = key(&s, &store, true, now).await?;
+                let app = App::new(store, s.app.clone(), Arc::new(SystemClock), cipher);
+                crate::gen_cmd::into_db(&app, &args).await
+            }
+        },
     }
 }
 

@@ -4,6 +4,8 @@
 
 mod cli;
 mod config;
+mod gen_cmd;
+mod triage_cmd;
 
 use std::process::ExitCode;
 
