@@ -16,7 +16,8 @@ fuzz_target!(|data: &[u8]| {
     let villages = p.next();
     let zones = p.next();
     let city = p.next();
-    let Ok(g) = Gazetteer::from_csv(GazetteerCsv { provinces, cities, areas, streets, villages, zones, city })
+    let Ok(g) =
+        Gazetteer::from_csv(GazetteerCsv { provinces, cities, areas, streets, villages, zones, city })
     else {
         return;
     };

@@ -27,7 +27,8 @@ fuzz_target!(|data: &[u8]| {
         let digits: String = data[..10].iter().map(|b| char::from(b'0' + b % 10)).collect();
         let phone = format!("1{}{}", char::from(b'3' + data[10] % 7), &digits[..9]);
         let clean: String = text.chars().filter(|c| !c.is_numeric()).collect();
-        let (a, b) = clean.split_at(clean.char_indices().nth(clean.chars().count() / 2).map_or(0, |(i, _)| i));
+        let (a, b) =
+            clean.split_at(clean.char_indices().nth(clean.chars().count() / 2).map_or(0, |(i, _)| i));
         let with_phone = format!("{a} {phone} {b}");
         let out = redact(&with_phone, &Identity::default());
         assert!(!out.text.contains(&phone), "phone {phone} survived in {:?}", out.text);
