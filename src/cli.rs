@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use ducha_app::{App, SystemClock};
-use ducha_store::{IdentityCipher, KeyMaterial, Store, StoreOptions, audit, crypto};
+use ducha_store::{IdentityCipher, KeyMaterial, Store, StoreOptions, audit, backup, crypto, rotation};
 
 use crate::config::Settings;
 
@@ -99,6 +99,22 @@ pub enum Command {
     Triage(crate::triage_cmd::TriageArgs),
     /// Generate synthetic complaints: labelled JSONL for `ducha triage`, or cases in a database (`--db`).
     Gen(crate::gen_cmd::GenArgs),
+    /// Write an online, consistent backup (portable JSON lines; restores into SQLite or PostgreSQL).
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup file to create (must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty database (refuses one that holds data).
+    Restore {
+        #[command(flatten)]
+        db: DbArg,
+        /// The backup file written by `ducha backup`.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -204,6 +220,22 @@ pub enum AuditCmd {
 pub enum KeysCmd {
     /// Print a new random SM4 key (32 hex digits).
     Generate,
+    /// Re-seal every complainant identity and discipline-report contact with a new SM4 key, in small
+    /// batches while servers keep running, then retire the old keys (audited).
+    ///
+    /// Without downtime: first give every server the new key as `sm4_key` and the old one in
+    /// `sm4_old_keys` (they then write with the new key and read with both), then run this. The old
+    /// keys are taken from this command's configuration (`sm4_key`/key file and `sm4_old_keys`).
+    Rotate {
+        #[command(flatten)]
+        db: DbArg,
+        /// File holding the new key (32 hex digits); or set `DUCHA_SM4_NEW_KEY`.
+        #[arg(long, env = "DUCHA_SM4_NEW_KEY_FILE", value_name = "FILE")]
+        new_key_file: Option<PathBuf>,
+        /// Rows re-sealed per transaction.
+        #[arg(long, default_value_t = 200)]
+        batch: i64,
+    },
 }
 
 fn settings(cli_config: Option<&Path>, db: &DbArg) -> Result<Settings> {
@@ -227,6 +259,88 @@ async fn connect(s: &Settings) -> Result<Store> {
     .with_context(|| format!("无法连接数据库 {}", redact_url(&s.db)))?;
     store.migrate().await.context("数据库迁移失败")?;
     Ok(store)
+}
+
+/// The new key for a rotation: from a file, else from `DUCHA_SM4_NEW_KEY`.
+fn new_key(file: Option<&Path>) -> Result<KeyMaterial> {
+    if let Some(f) = file {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("无法读取新密钥文件 {}", f.display()))?;
+        return KeyMaterial::from_hex(text.trim())
+            .with_context(|| format!("新密钥文件 {} 格式错误", f.display()));
+    }
+    #[allow(clippy::disallowed_methods)] // a secret is better read from the environment than argv
+    let env = std::env::var("DUCHA_SM4_NEW_KEY");
+    match env {
+        Ok(k) if !k.trim().is_empty() => Ok(KeyMaterial::from_hex(&k).context("DUCHA_SM4_NEW_KEY 格式错误")?),
+        _ => bail!(
+            "请用 --new-key-file 或环境变量 DUCHA_SM4_NEW_KEY 给出新密钥（可用 ducha keys generate 生成）"
+        ),
+    }
+}
+
+/// Every key this configuration names: `sm4_key` (or the key file) and `sm4_old_keys`.
+fn configured_keys(s: &Settings) -> Result<Vec<KeyMaterial>> {
+    let mut keys = Vec::new();
+    match &s.sm4_key {
+        Some(k) if !k.trim().is_empty() => keys.push(KeyMaterial::from_hex(k)?),
+        _ => {
+            let file = s.default_key_file();
+            if file.exists() {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("无法读取密钥文件 {}", file.display()))?;
+                keys.push(
+                    KeyMaterial::from_hex(text.trim())
+                        .with_context(|| format!("密钥文件 {} 格式错误", file.display()))?,
+                );
+            }
+        }
+    }
+    for k in &s.sm4_old_keys {
+        keys.push(KeyMaterial::from_hex(k)?);
+    }
+    Ok(keys)
+}
+
+/// Connect without migrating (backup reads what is there; restore migrates itself).
+async fn connect_only(s: &Settings) -> Result<Store> {
+    Store::connect(
+        &s.db,
+        &StoreOptions {
+            max_connections: s.max_connections,
+            sqlite_synchronous: s.sqlite_synchronous.clone(),
+            ..StoreOptions::default()
+        },
+    )
+    .await
+    .with_context(|| format!("无法连接数据库 {}", redact_url(&s.db)))
+}
+
+/// Write the backup next to its final name and move it there only when complete and on disk.
+async fn write_backup(store: &Store, out: &Path, now_ms: i64) -> Result<backup::BackupSummary> {
+    if out.exists() {
+        bail!("备份文件 {} 已存在；请换一个文件名", out.display());
+    }
+    let partial = PathBuf::from(format!("{}.partial", out.display()));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&partial)
+        .with_context(|| format!("无法创建备份文件 {}", partial.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let summary = match backup::backup(store, &mut w, now_ms).await {
+        Ok(s) => s,
+        Err(e) => {
+            drop(w);
+            let _ = std::fs::remove_file(&partial);
+            return Err(e).context("备份失败");
+        }
+    };
+    let file = w.into_inner().map_err(|e| e.into_error()).context("写入备份文件失败")?;
+    file.sync_all().context("写入备份文件失败")?;
+    std::fs::rename(&partial, out).with_context(|| format!("无法写入 {}", out.display()))?;
+    Ok(summary)
 }
 
 /// Hide a password in a database URL before printing it.
@@ -549,6 +663,46 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(if open == 0 { ExitCode::SUCCESS } else { ExitCode::from(4) })
         }
+        Command::Backup { db, out } => {
+            let s = settings(cfg_path, &db)?;
+            let store = connect_only(&s).await?;
+            let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
+            let summary = write_backup(&store, &out, now).await?;
+            backup::record_backup(&store, &summary, "命令行（ducha backup）", now).await?;
+            println!(
+                "备份完成：{}，{} 张表共 {} 行，SM3 {}",
+                out.display(),
+                summary.counts.len(),
+                summary.rows,
+                summary.sm3
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { db, from } => {
+            let s = settings(cfg_path, &db)?;
+            let store = connect_only(&s).await?;
+            let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
+            let file =
+                std::fs::File::open(&from).with_context(|| format!("无法打开备份文件 {}", from.display()))?;
+            let r = backup::restore(
+                &store,
+                std::io::BufReader::with_capacity(1 << 20, file),
+                now,
+                "命令行（ducha restore）",
+            )
+            .await
+            .with_context(|| format!("恢复失败（{}）", from.display()))?;
+            store.close().await;
+            println!(
+                "恢复完成：{} 行（来自 {} 备份，SM3 {}）写入 {}{}",
+                r.rows,
+                r.source_backend,
+                r.sm3,
+                redact_url(&s.db),
+                r.upgraded_to.map(|v| format!("，并升级到数据库结构版本 {v}")).unwrap_or_default()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Keys { cmd: KeysCmd::Generate } => {
             println!("{}", KeyMaterial::generate().to_hex());
             Ok(ExitCode::SUCCESS)
@@ -567,6 +721,33 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 crate::gen_cmd::into_db(&app, &args).await
             }
         },
+        Command::Keys { cmd: KeysCmd::Rotate { db, new_key_file, batch } } => {
+            let s = settings(cfg_path, &db)?;
+            init_tracing(&s.log);
+            let store = connect(&s).await?;
+            let new = new_key(new_key_file.as_deref())?;
+            let mut olds: Vec<KeyMaterial> = Vec::new();
+            for k in configured_keys(&s)? {
+                if k.key_id() != new.key_id() && !olds.iter().any(|o| o.key_id() == k.key_id()) {
+                    olds.push(k);
+                }
+            }
+            let cipher = IdentityCipher::new(&new, &olds)?;
+            let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
+            let opts = rotation::RotateOptions { batch: batch.max(1), ..rotation::RotateOptions::default() };
+            let r = rotation::rotate(&store, &cipher, &opts, now, "命令行（ducha keys rotate）").await?;
+            println!(
+                "密钥轮换完成：新密钥指纹 {}；重新加密举报人身份信息 {} 条、纪律举报联系方式 {} 条；已停用密钥 {}",
+                r.new_key_id,
+                r.identities,
+                r.contacts,
+                if r.retired.is_empty() { "（无）".to_owned() } else { r.retired.join("、") }
+            );
+            println!(
+                "请确认各服务的 sm4_key（或密钥文件）已是新密钥，并可从 sm4_old_keys 中删去已停用的密钥；轮换前的备份仍需旧密钥才能解开身份信息，请与备份一同妥善保管。"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -344,7 +344,7 @@ impl ComplainantIdentity {
     }
 }
 
-fn identity_aad(case_id: i64) -> Vec<u8> {
+pub(crate) fn identity_aad(case_id: i64) -> Vec<u8> {
     format!("ducha:identity:v1:case:{case_id}").into_bytes()
 }
 

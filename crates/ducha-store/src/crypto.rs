@@ -159,6 +159,17 @@ pub async fn check_keys(store: &Store, cipher: Option<&IdentityCipher>, now_ms: 
     }
     let current_known = known.iter().any(|k| k.0 == cipher.current_key_id());
     if !current_known {
+        let retired: Option<i64> = sqlx::query_scalar("SELECT retired_at FROM crypto_keys WHERE key_id = $1")
+            .bind(cipher.current_key_id())
+            .fetch_optional(store.reader())
+            .await?
+            .flatten();
+        if retired.is_some() {
+            return Err(StoreError::Key(format!(
+                "配置的 SM4 密钥（指纹 {}）已在密钥轮换中停用：请改用轮换后的新密钥，旧密钥只用于打开轮换前的备份",
+                cipher.current_key_id()
+            )));
+        }
         let missing: Vec<&str> =
             known.iter().map(|k| k.0.as_str()).filter(|id| !cipher.key_ids().any(|k| k == *id)).collect();
         if !missing.is_empty() {

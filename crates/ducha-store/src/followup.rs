@@ -221,6 +221,11 @@ pub struct DisciplineRow {
     pub note: String,
 }
 
+/// The associated data binding a sealed contact to its report.
+pub(crate) fn discipline_aad(id: i64) -> Vec<u8> {
+    format!("ducha:discipline:v1:{id}").into_bytes()
+}
+
 /// Store a discipline report; the reporter's contact, if any, is sealed like a complainant identity.
 pub async fn insert_discipline(
     tx: &mut Tx,
@@ -237,7 +242,7 @@ pub async fn insert_discipline(
             .await?;
     if let Some(contact) = contact.filter(|c| !c.trim().is_empty()) {
         let cipher = cipher.ok_or_else(|| StoreError::Key("未配置 SM4 密钥，不能保存联系方式".into()))?;
-        let s = cipher.seal(format!("ducha:discipline:v1:{id}").as_bytes(), contact.as_bytes())?;
+        let s = cipher.seal(&discipline_aad(id), contact.as_bytes())?;
         sqlx::query("UPDATE discipline_reports SET contact_key_id = $1, contact_nonce = $2, contact_ct = $3 WHERE id = $4")
             .bind(s.key_id)
             .bind(s.nonce)
@@ -266,10 +271,7 @@ pub async fn discipline_contact(store: &Store, cipher: &IdentityCipher, id: i64)
     .await?;
     match row {
         Some((Some(key_id), Some(nonce), Some(ciphertext))) => {
-            let plain = cipher.open(
-                format!("ducha:discipline:v1:{id}").as_bytes(),
-                &Sealed { key_id, nonce, ciphertext },
-            )?;
+            let plain = cipher.open(&discipline_aad(id), &Sealed { key_id, nonce, ciphertext })?;
             Ok(Some(String::from_utf8_lossy(&plain).into_owned()))
         }
         _ => Ok(None),

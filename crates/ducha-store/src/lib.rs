@@ -12,6 +12,7 @@
 
 pub mod accountability;
 pub mod audit;
+pub mod backup;
 pub mod batches;
 pub mod cases;
 pub mod crypto;
@@ -22,6 +23,7 @@ pub mod followup;
 pub mod handling;
 pub mod opinion;
 pub mod outbox;
+pub mod rotation;
 pub mod sessions;
 mod sql;
 #[cfg(feature = "testing")]
@@ -71,6 +73,8 @@ pub enum StoreError {
     Crypto(String),
     #[error("数据损坏：{0}")]
     Corrupt(String),
+    #[error("文件读写失败：{0}")]
+    Io(#[from] std::io::Error),
 }
 
 impl StoreError {
