@@ -17,6 +17,7 @@ pub mod intake;
 pub mod queries;
 pub mod settings;
 pub mod triage;
+pub mod workbench;
 pub mod worker;
 pub mod workflow;
 
