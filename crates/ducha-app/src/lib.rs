@@ -20,6 +20,7 @@ pub mod opinion;
 pub mod queries;
 pub mod settings;
 pub mod triage;
+pub mod workbench;
 pub mod worker;
 pub mod workflow;
 

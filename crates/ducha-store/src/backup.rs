@@ -180,7 +180,13 @@ async fn catalogue(conn: &mut sqlx::AnyConnection, backend: Backend) -> Result<V
     match backend {
         Backend::Sqlite => {
             let names: Vec<String> = sqlx::query_scalar(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name",
+                // Virtual tables (FTS5) and their shadow tables are derived data: the triggers rebuild
+                // them as the rows are restored, so they are neither written nor counted.
+                "SELECT name FROM sqlite_master m WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                   AND name <> '_sqlx_migrations' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+                   AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table'
+                       AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND m.name LIKE v.name || '\\_%' ESCAPE '\\')
+                 ORDER BY name",
             )
             .fetch_all(&mut *conn)
             .await?;

@@ -4,8 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::{IdentityCipher, Sealed};
+use crate::search::{self, TextQuery};
 use crate::sql::Q;
-use crate::{Result, Store, StoreError, Tx};
+use crate::{Backend, Result, Store, StoreError, Tx};
 
 /// Everything stored about a case. `original_text` may carry the complainant's own words about
 /// themselves; only identity-reading roles ever see it (the app layer enforces that), and nothing
@@ -80,12 +81,28 @@ pub async fn next_accept_serial(tx: &mut Tx, campaign_id: i64, day: &str) -> Res
     .await?)
 }
 
+/// The search tokens of a new case (see [`crate::search`]).
+pub fn new_case_tokens(c: &NewCase) -> String {
+    crate::search::document_tokens(
+        &c.accept_no,
+        &c.redacted_text,
+        &crate::search::Facets {
+            county_code: c.county_code.as_deref(),
+            township_code: c.township_code.as_deref(),
+            stage: &c.stage,
+            pollution_types: &c.pollution_types,
+            batch_id: None,
+            county_unit_id: c.county_unit_id,
+        },
+    )
+}
+
 pub async fn insert_case(tx: &mut Tx, c: &NewCase) -> Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO cases (campaign_id, accept_no, channel, received_at, original_text, redacted_text, county_code,
              township_code, village_code, pollution_types, sansan, triage, dup_of, stage, county_unit_id, created_by,
-             updated_at, dup_doc)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+             updated_at, dup_doc, search_tokens)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
     )
     .bind(c.campaign_id)
     .bind(&c.accept_no)
@@ -105,6 +122,7 @@ pub async fn insert_case(tx: &mut Tx, c: &NewCase) -> Result<i64> {
     .bind(c.created_by)
     .bind(c.now)
     .bind(&c.dup_doc)
+    .bind(new_case_tokens(c))
     .fetch_one(tx.conn())
     .await
     .map_err(|e| match StoreError::from(e) {
@@ -192,7 +210,7 @@ pub async fn update(tx: &mut Tx, id: i64, expected_version: i64, p: &CasePatch, 
             message: "案件已被他人更新，请刷新后重试".into(),
         });
     }
-    Ok(())
+    crate::search::refresh(tx, id).await
 }
 
 pub async fn increment_repeat(tx: &mut Tx, primary_id: i64) -> Result<()> {
@@ -246,7 +264,51 @@ fn push_scope(q: &mut Q, scope: Scope) {
     }
 }
 
-fn push_filter(q: &mut Q, f: &CaseFilter) {
+/// `%text%` with LIKE's wildcards escaped (used with `ESCAPE '\'`).
+fn like_pattern(t: &str) -> String {
+    format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+/// The free-text condition. With indexable words, the search index narrows (its facet tokens carry
+/// the other filters too, so the index alone answers most of a filtered query) and `LIKE` confirms
+/// the terms whose contiguity bigrams cannot prove; otherwise (punctuation only) a plain substring
+/// match on accept number and redacted text.
+fn push_text(q: &mut Q, backend: Backend, scope: Scope, f: &CaseFilter, text: &str) {
+    let Some(mut tq) = TextQuery::parse(text) else {
+        let pat = like_pattern(text);
+        q.push(" AND (c.accept_no LIKE ").bind(pat.clone()).push(" ESCAPE '\\' OR c.redacted_text LIKE ");
+        q.bind(pat).push(" ESCAPE '\\')");
+        return;
+    };
+    if let Some(v) = &f.county_code {
+        tq.require_facet(search::FACET_COUNTY, &[v]);
+    }
+    if let Some(v) = &f.township_code {
+        tq.require_facet(search::FACET_TOWNSHIP, &[v]);
+    }
+    if !f.stages.is_empty() {
+        let v: Vec<&str> = f.stages.iter().map(String::as_str).collect();
+        tq.require_facet(search::FACET_STAGE, &v);
+    }
+    if let Some(v) = &f.pollution_type {
+        tq.require_facet(search::FACET_TYPE, &[v]);
+    }
+    if let Some(v) = f.batch_id {
+        tq.require_facet(search::FACET_BATCH, &[&v.to_string()]);
+    }
+    if let Scope::County(unit) = scope {
+        tq.require_facet(search::FACET_COUNTY_UNIT, &[&unit.to_string()]);
+    }
+    let (open, close) = search::index_condition(backend);
+    q.push(" AND ").push(open).bind(search::index_expr(backend, &tq)).push(close);
+    for term in &tq.verify {
+        let pat = like_pattern(term);
+        q.push(" AND (LOWER(c.accept_no) LIKE ").bind(pat.clone());
+        q.push(" ESCAPE '\\' OR LOWER(c.redacted_text) LIKE ").bind(pat).push(" ESCAPE '\\')");
+    }
+}
+
+fn push_filter(q: &mut Q, backend: Backend, scope: Scope, f: &CaseFilter) {
     if let Some(c) = f.campaign_id {
         q.push(" AND c.campaign_id = ").bind(c);
     }
@@ -273,9 +335,7 @@ fn push_filter(q: &mut Q, f: &CaseFilter) {
         q.push(" AND (',' || c.pollution_types || ',') LIKE ").bind(format!("%,{v},%"));
     }
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pat = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        q.push(" AND (c.accept_no LIKE ").bind(pat.clone()).push(" ESCAPE '\\' OR c.redacted_text LIKE ");
-        q.bind(pat).push(" ESCAPE '\\')");
+        push_text(q, backend, scope, f, t);
     }
     if let Some(v) = f.received_from {
         q.push(" AND c.received_at >= ").bind(v);
@@ -294,14 +354,14 @@ pub async fn list(store: &Store, scope: Scope, f: &CaseFilter) -> Result<(Vec<Ca
     let cols: String = CASE_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
     let mut q = Q::new(&format!("SELECT {cols} FROM cases c WHERE 1 = 1"));
     push_scope(&mut q, scope);
-    push_filter(&mut q, f);
+    push_filter(&mut q, store.backend(), scope, f);
     q.push(" ORDER BY c.received_at DESC, c.id DESC LIMIT ").bind(f.limit.clamp(1, 500));
     q.push(" OFFSET ").bind(f.offset.max(0));
     let rows: Vec<CaseRow> = q.query_as()?.fetch_all(store.reader()).await?;
 
     let mut cq = Q::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
     push_scope(&mut cq, scope);
-    push_filter(&mut cq, f);
+    push_filter(&mut cq, store.backend(), scope, f);
     let total: i64 = cq.query_scalar()?.fetch_one(store.reader()).await?;
     Ok((rows, total))
 }
@@ -323,6 +383,125 @@ pub async fn stage_counts(store: &Store, scope: Scope, campaign_id: i64) -> Resu
     q.push(" GROUP BY c.stage");
     let rows: Vec<(String, i64)> = q.query_as()?.fetch_all(store.reader()).await?;
     Ok(rows)
+}
+
+/// How many cases in scope match a filter (cards on the home pages).
+pub async fn count(store: &Store, scope: Scope, f: &CaseFilter) -> Result<i64> {
+    let mut q = Q::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+    push_scope(&mut q, scope);
+    push_filter(&mut q, store.backend(), scope, f);
+    Ok(q.query_scalar()?.fetch_one(store.reader()).await?)
+}
+
+/// A column cases are counted by on the dashboards and the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    County,
+    Township,
+    Stage,
+    /// The stored comma-separated type list (split by the caller: a case may have several).
+    Types,
+}
+
+/// Case counts per value of one column, within a scope and a filter. `None` is "not determined".
+pub async fn group_counts(
+    store: &Store,
+    scope: Scope,
+    f: &CaseFilter,
+    by: GroupBy,
+) -> Result<Vec<(Option<String>, i64)>> {
+    let col = match by {
+        GroupBy::County => "c.county_code",
+        GroupBy::Township => "c.township_code",
+        GroupBy::Stage => "c.stage",
+        GroupBy::Types => "c.pollution_types",
+    };
+    let mut q = Q::new(&format!("SELECT {col}, CAST(COUNT(*) AS BIGINT) FROM cases c WHERE 1 = 1"));
+    push_scope(&mut q, scope);
+    push_filter(&mut q, store.backend(), scope, f);
+    q.push(&format!(" GROUP BY {col} ORDER BY {col}"));
+    Ok(q.query_as()?.fetch_all(store.reader()).await?)
+}
+
+/// Cases received per Beijing calendar day: (days since 1970-01-01 in UTC+8, count), in day order.
+pub async fn daily_counts(store: &Store, scope: Scope, f: &CaseFilter) -> Result<Vec<(i64, i64)>> {
+    const DAY: &str = "CAST((c.received_at + 28800000) / 86400000 AS BIGINT)";
+    let mut q = Q::new(&format!("SELECT {DAY}, CAST(COUNT(*) AS BIGINT) FROM cases c WHERE 1 = 1"));
+    push_scope(&mut q, scope);
+    push_filter(&mut q, store.backend(), scope, f);
+    q.push(&format!(" GROUP BY {DAY} ORDER BY {DAY}"));
+    Ok(q.query_as()?.fetch_all(store.reader()).await?)
+}
+
+/// Open cases past their due time, and open cases with a due time, per county (on-time/overdue
+/// chart): (county code, with a due time and still open, of which overdue at `now`).
+pub async fn open_due_by_county(
+    store: &Store,
+    scope: Scope,
+    campaign_id: i64,
+    now: i64,
+) -> Result<Vec<(Option<String>, i64, i64)>> {
+    let mut q = Q::new("SELECT c.county_code, CAST(COUNT(*) AS BIGINT), CAST(SUM(CASE WHEN c.due_at < ");
+    q.bind(now).push(" THEN 1 ELSE 0 END) AS BIGINT) FROM cases c WHERE c.campaign_id = ").bind(campaign_id);
+    q.push(" AND c.due_at IS NOT NULL AND c.stage NOT IN ('closed', 'partly_closed', 'duplicate', 'awaiting_verification')");
+    push_scope(&mut q, scope);
+    q.push(" GROUP BY c.county_code ORDER BY c.county_code");
+    Ok(q.query_as()?.fetch_all(store.reader()).await?)
+}
+
+/// Open cases of the same township (or county when no township is known) and type, newest first —
+/// "is this already being handled?" at the hotline. Duplicates and closed cases are left out.
+pub async fn open_nearby(
+    store: &Store,
+    campaign_id: i64,
+    county_code: Option<&str>,
+    township_code: Option<&str>,
+    pollution_type: Option<&str>,
+    limit: i64,
+) -> Result<Vec<CaseRow>> {
+    let cols: String = CASE_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
+    let mut q = Q::new(&format!("SELECT {cols} FROM cases c WHERE c.campaign_id = "));
+    q.bind(campaign_id);
+    q.push(" AND c.stage NOT IN ('closed', 'partly_closed', 'duplicate')");
+    match (township_code, county_code) {
+        (Some(t), _) => {
+            q.push(" AND c.township_code = ").bind(t);
+        }
+        (None, Some(c)) => {
+            q.push(" AND c.county_code = ").bind(c);
+        }
+        (None, None) => return Ok(Vec::new()),
+    }
+    if let Some(t) = pollution_type {
+        q.push(" AND (',' || c.pollution_types || ',') LIKE ").bind(format!("%,{t},%"));
+    }
+    q.push(" ORDER BY c.received_at DESC, c.id DESC LIMIT ").bind(limit.clamp(1, 50));
+    Ok(q.query_as()?.fetch_all(store.reader()).await?)
+}
+
+/// Pending extension requests from units directly under `parent_unit_id` (the level that decides),
+/// oldest first: (request, requesting unit's name, accept number).
+pub async fn pending_extensions_below(
+    store: &Store,
+    parent_unit_id: i64,
+) -> Result<Vec<(crate::extensions::ExtensionRow, String, String)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        e: crate::extensions::ExtensionRow,
+        unit_name: String,
+        accept_no: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT e.id, e.case_id, e.assignment_id, e.unit_id, e.requested_days, e.reason, e.requested_at, e.requested_by,
+                e.decided_at, e.decided_by, e.approved, e.decision_note, e.new_due_at, u.name AS unit_name, c.accept_no
+         FROM extension_requests e JOIN units u ON u.id = e.unit_id JOIN cases c ON c.id = e.case_id
+         WHERE e.decided_at IS NULL AND u.parent_id = $1 ORDER BY e.requested_at, e.id",
+    )
+    .bind(parent_unit_id)
+    .fetch_all(store.reader())
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.e, r.unit_name, r.accept_no)).collect())
 }
 
 // ---- identities -------------------------------------------------------------------------------

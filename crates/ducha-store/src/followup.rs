@@ -262,6 +262,11 @@ pub async fn discipline_reports(store: &Store) -> Result<Vec<DisciplineRow>> {
     .await?)
 }
 
+/// How many discipline reports there are (a count only: reading them is audited by the app).
+pub async fn discipline_count(store: &Store) -> Result<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM discipline_reports").fetch_one(store.reader()).await?)
+}
+
 pub async fn discipline_contact(store: &Store, cipher: &IdentityCipher, id: i64) -> Result<Option<String>> {
     let row: Option<(Option<String>, Option<Vec<u8>>, Option<Vec<u8>>)> = sqlx::query_as(
         "SELECT contact_key_id, contact_nonce, contact_ct FROM discipline_reports WHERE id = $1",

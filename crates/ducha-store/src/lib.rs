@@ -24,6 +24,7 @@ pub mod handling;
 pub mod opinion;
 pub mod outbox;
 pub mod rotation;
+pub mod search;
 pub mod sessions;
 mod sql;
 #[cfg(feature = "testing")]
@@ -217,6 +218,10 @@ impl Store {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.write).await?,
             Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.write).await?,
+        }
+        let n = search::backfill(self).await?;
+        if n > 0 {
+            tracing::info!(cases = n, "search tokens filled in for earlier cases");
         }
         Ok(())
     }

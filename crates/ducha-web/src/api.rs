@@ -116,13 +116,21 @@ pub struct CaseQuery {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub pollution_type: Option<String>,
-    /// Free text over the accept number and the redacted complaint text.
+    /// Full-text search over the accept number and the redacted complaint text: Chinese words
+    /// (any length), accept numbers or their tails (date+serial, serial); several words all match.
     pub q: Option<String>,
+    /// Received on or after this Beijing date (`2023-12-14`).
+    pub from: Option<String>,
+    /// Received on or before this Beijing date.
+    pub to: Option<String>,
+    /// `1`: only open cases past their due time.
+    pub overdue: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
 
 impl CaseQuery {
+    /// The store filter (without the time-dependent `overdue`; see [`CaseQuery::filter_at`]).
     pub fn filter(&self) -> CaseFilter {
         let s = |v: &Option<String>| v.as_deref().map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned);
         CaseFilter {
@@ -136,6 +144,30 @@ impl CaseQuery {
             text: s(&self.q),
             ..CaseFilter::default()
         }
+    }
+
+    /// The full filter at `now_ms`: received dates (Beijing days, both ends included) and overdue.
+    pub fn filter_at(&self, now_ms: i64) -> Result<CaseFilter, ducha_app::AppError> {
+        let day =
+            |field: &str, v: &Option<String>| -> Result<Option<chrono::NaiveDate>, ducha_app::AppError> {
+                match v.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+                    None => Ok(None),
+                    Some(x) => chrono::NaiveDate::parse_from_str(x, "%Y-%m-%d").map(Some).map_err(|_| {
+                        ducha_app::AppError::invalid(field, format!("日期“{x}”格式不正确，应为 2023-12-14"))
+                    }),
+                }
+            };
+        let start = |d: chrono::NaiveDate| {
+            ducha_domain::time::from_cst(d.and_hms_opt(0, 0, 0).unwrap_or_default()).timestamp_millis()
+        };
+        let from = day("from", &self.from)?;
+        let to = day("to", &self.to)?;
+        Ok(CaseFilter {
+            received_from: from.map(start),
+            received_to: to.and_then(|d| d.succ_opt()).map(start),
+            overdue_at: matches!(self.overdue.as_deref(), Some("1" | "true" | "on")).then_some(now_ms),
+            ..self.filter()
+        })
     }
 }
 
@@ -210,7 +242,8 @@ pub async fn list_cases(
     ApiUser(u): ApiUser,
     ApiQuery(q): ApiQuery<CaseQuery>,
 ) -> Result<Json<CasePage>, ApiError> {
-    Ok(Json(st.app.list_cases(&u, q.filter(), q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?))
+    let f = q.filter_at(st.app.now_ms())?;
+    Ok(Json(st.app.list_cases(&u, f, q.page.unwrap_or(1), q.per_page.unwrap_or(50)).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/cases", tag = "cases", security(("bearer" = [])), request_body = IntakeInput,
@@ -347,8 +380,8 @@ impl utoipa::Modify for SecurityAddon {
         crate::opinion_api::link, crate::opinion_api::unlink, crate::opinion_api::import, crate::opinion_api::list_sources,
         crate::opinion_api::create_source, crate::opinion_api::update_source, crate::opinion_api::poll_source,
         crate::opinion_api::my_alerts, crate::opinion_api::ack_alert, crate::opinion_api::report, crate::opinion_api::report_xlsx,
-        crate::opinion_api::briefing, crate::opinion_api::briefing_txt),
-    components(schemas(ErrorBody, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput,
+        crate::opinion_api::briefing, crate::opinion_api::briefing_txt, crate::pages_intake::suggest),
+    components(schemas(ErrorBody, crate::pages_intake::SuggestRequest, ducha_app::workbench::Suggestion, ducha_app::workbench::SimilarCase, ducha_app::workbench::Place, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput,
         ducha_app::opinion::items::ItemView, ducha_app::opinion::items::ItemPage, ducha_app::opinion::items::ItemDetail,
         ducha_app::opinion::items::ItemActInput, ducha_app::opinion::items::ManualItemInput, ducha_app::opinion::items::AlertView,
         ducha_app::opinion::items::AckInput, ducha_app::opinion::items::LinkedCaseView, ducha_app::opinion::sources::SourceInput,
@@ -356,7 +389,7 @@ impl utoipa::Modify for SecurityAddon {
         ducha_app::opinion::ingest::IngestReport, ducha_app::opinion::report::DailyReport, ducha_app::opinion::report::Briefing,
         crate::opinion_api::LinkInput, crate::opinion_api::ImportResult, crate::opinion_api::ImportLineError)),
     modifiers(&SecurityAddon),
-    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "batches", description = "批次、任务与基层减负"), (name = "handling", description = "办理报告、验收、回访、问责与预警"), (name = "discipline", description = "督察纪律监督"), (name = "opinion", description = "舆情监测、研判、预警与报送（R3）"))
+    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "batches", description = "批次、任务与基层减负"), (name = "handling", description = "办理报告、验收、回访、问责与预警"), (name = "discipline", description = "督察纪律监督"), (name = "opinion", description = "舆情监测、研判、预警与报送（R3）"), (name = "workbench", description = "工作台：受理辅助、统计与检索"))
 )]
 pub struct ApiDoc;
 

@@ -6,16 +6,22 @@
 
 pub mod api;
 pub mod api_work;
+pub mod charts;
+pub mod dashboard;
 pub mod disclosure_pages;
 pub mod error;
 pub mod extract;
+pub mod map;
 pub mod open311;
 pub mod opinion_api;
 pub mod pages;
+pub mod pages_home;
+pub mod pages_intake;
 pub mod pages_public;
 pub mod pages_work;
 pub mod public;
 pub mod report_form;
+pub mod xlsx;
 pub mod yuqing;
 
 use std::sync::OnceLock;
@@ -68,11 +74,22 @@ pub fn random_token() -> String {
 }
 
 const CSS: &str = include_str!("../static/app.css");
+const INTAKE_JS: &str = include_str!("../static/intake.js");
 
 async fn css() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         CSS,
+    )
+}
+
+async fn intake_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        INTAKE_JS,
     )
 }
 
@@ -201,21 +218,27 @@ pub fn router(app: App) -> Router {
         .route("/opinion/report", get(opinion_api::report))
         .route("/opinion/report.xlsx", get(opinion_api::report_xlsx))
         .route("/opinion/briefing", get(opinion_api::briefing))
-        .route("/opinion/briefing.txt", get(opinion_api::briefing_txt));
+        .route("/opinion/briefing.txt", get(opinion_api::briefing_txt))
+        .route("/triage/suggest", post(pages_intake::suggest));
     Router::new()
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(api::openapi_json))
         .route("/healthz", get(healthz))
         .route("/metrics", get(prometheus))
         .route("/static/app.css", get(css))
+        .route("/static/intake.js", get(intake_js))
         .route("/login", get(pages::login_form).post(pages::login_submit))
         .route("/logout", post(pages::logout))
-        .route("/", get(pages::home))
+        .route("/", get(pages_home::home))
         .route("/cases", get(pages::cases))
         .route("/cases/{id}", get(pages::case))
         .route("/cases/{id}/act", post(pages::case_act))
         .route("/cases/{id}/identity", post(pages::case_identity))
-        .route("/intake", get(pages::intake_form).post(pages::intake_submit))
+        .route("/intake", get(pages_intake::form).post(pages_intake::submit))
+        .route("/extensions", get(pages_home::extensions))
+        .route("/dashboard", get(dashboard::page))
+        .route("/dashboard/{file}", get(dashboard::xlsx))
+        .route("/map", get(map::page))
         .route("/cases/{id}/report", get(report_form::show_saved).post(report_form::save))
         .route("/tasks", get(pages_work::tasks))
         .route("/cases/{id}/callback", post(pages_public::case_callback))

@@ -7,15 +7,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use ducha_app::AppError;
-use ducha_app::auth::CurrentUser;
-use ducha_app::intake::IntakeInput;
 use ducha_app::queries::CaseView;
 use ducha_app::workflow::ActInput;
 use ducha_domain::role::Role;
 use ducha_domain::time::human_cst;
 use ducha_domain::workflow::{Action, Stage};
 use ducha_store::cases::ComplainantIdentity;
-use ducha_store::{directory, outbox};
+use ducha_store::directory;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -186,64 +184,7 @@ pub async fn logout(
     Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()), Redirect::to("/login")).into_response())
 }
 
-// ---- home ----
-
-struct Stat {
-    code: &'static str,
-    label: &'static str,
-    count: i64,
-}
-
-struct InboxItem {
-    at: String,
-    subject: String,
-    body: String,
-    link: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    nav: Nav,
-    campaign: Option<String>,
-    stats: Vec<Stat>,
-    inbox: Vec<InboxItem>,
-}
-
-pub async fn home(State(st): State<AppState>, p: PageUser) -> Result<Html<String>, PageError> {
-    let campaign = st.app.campaign().await.ok();
-    let mut stats = Vec::new();
-    if let Some(c) = &campaign {
-        let counts = ducha_store::cases::stage_counts(&st.app.store, p.user.scope(), c.id).await?;
-        for s in Stage::ALL {
-            if let Some((_, n)) = counts.iter().find(|(code, _)| code == s.code()) {
-                stats.push(Stat { code: s.code(), label: s.label(), count: *n });
-            }
-        }
-    }
-    let now = st.app.now_ms();
-    let mut inbox: Vec<InboxItem> = outbox::messages_for_unit(&st.app.store, p.user.unit.id)
-        .await?
-        .into_iter()
-        .filter(|m| m.deliver_after <= now)
-        .map(|m| {
-            let payload: serde_json::Value = serde_json::from_str(&m.payload).unwrap_or_default();
-            InboxItem {
-                at: fmt_ms(Some(m.deliver_after)),
-                link: payload.get("case_id").and_then(|v| v.as_i64()).map(|id| format!("/cases/{id}")),
-                subject: m.subject,
-                body: m.body,
-            }
-        })
-        .collect();
-    inbox.reverse();
-    inbox.truncate(20);
-    let campaign = campaign
-        .map(|c| format!("{}：{}，进驻时间 {} 至 {}。", c.name, c.team_name, c.start_date, c.end_date));
-    render(&HomePage { nav: Nav::of(&p, "home"), campaign, stats, inbox })
-}
-
-// ---- case list ----
+// ---- case list and search ----
 
 struct Row {
     id: i64,
@@ -266,12 +207,19 @@ struct CasesPage {
     rows: Vec<Row>,
     stage_options: Vec<(String, String, bool)>,
     county_options: Vec<(String, String, bool)>,
+    township_groups: Vec<(String, Vec<(String, String, bool)>)>,
     type_options: Vec<(String, String, bool)>,
     f_batch: String,
     f_q: String,
+    f_from: String,
+    f_to: String,
+    f_overdue: bool,
+    filter_summary: Vec<String>,
+    error: Option<String>,
     has_filter: bool,
     page: i64,
     pages: i64,
+    pager: Vec<(Option<String>, String, bool)>,
     prev_link: Option<String>,
     next_link: Option<String>,
 }
@@ -280,10 +228,14 @@ struct CasesPage {
 pub struct CasesParams {
     stage: Option<String>,
     county_code: Option<String>,
+    township_code: Option<String>,
     #[serde(rename = "type")]
     pollution_type: Option<String>,
     batch_id: Option<String>,
     q: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    overdue: Option<String>,
     page: Option<String>,
 }
 
@@ -307,36 +259,71 @@ fn excerpt(s: &str, n: usize) -> String {
     out
 }
 
+/// Page numbers to show: the first, the last, and two either side of the current one; gaps as `…`.
+pub fn page_window(page: i64, pages: i64) -> Vec<Option<i64>> {
+    let mut out: Vec<Option<i64>> = Vec::new();
+    for p in 1..=pages {
+        if p == 1 || p == pages || (p - page).abs() <= 2 {
+            out.push(Some(p));
+        } else if out.last().is_some_and(|l| l.is_some()) {
+            out.push(None);
+        }
+    }
+    out
+}
+
 pub async fn cases(
     State(st): State<AppState>,
     p: PageUser,
     Query(params): Query<CasesParams>,
 ) -> Result<Html<String>, PageError> {
-    let batch_id = match params.batch_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(b) => Some(b.parse::<i64>().map_err(|_| AppError::invalid("batch_id", "批次号应为数字"))?),
+    let page = params.page.as_deref().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let mut error = None;
+    let batch_id = match blank(&params.batch_id) {
+        Some(b) => match b.trim_start_matches('第').trim_end_matches('批').parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                error = Some("批次号应为数字".to_owned());
+                None
+            }
+        },
         None => None,
     };
-    let page = params.page.as_deref().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
     let q = CaseQuery {
-        stage: params.stage.clone(),
-        county_code: params.county_code.clone(),
-        township_code: None,
+        stage: blank(&params.stage),
+        county_code: blank(&params.county_code),
+        township_code: blank(&params.township_code),
         batch_id,
-        pollution_type: params.pollution_type.clone(),
-        q: params.q.clone(),
+        pollution_type: blank(&params.pollution_type),
+        q: blank(&params.q),
+        from: blank(&params.from),
+        to: blank(&params.to),
+        overdue: blank(&params.overdue),
         page: Some(page),
         per_page: Some(30),
     };
-    let res = st.app.list_cases(&p.user, q.filter(), page, 30).await?;
+    let filter = match q.filter_at(st.app.now_ms()) {
+        Ok(f) => f,
+        Err(e) => {
+            error = Some(e.message.clone());
+            CaseQuery { from: None, to: None, ..q }.filter_at(st.app.now_ms())?
+        }
+    };
+    let res = st.app.list_cases(&p.user, filter, page, 30).await?;
     let pages = ((res.total + res.per_page - 1) / res.per_page).max(1);
     let link = |pg: i64| {
         let mut qs: Vec<(&str, String)> = Vec::new();
         for (k, v) in [
             ("stage", &params.stage),
             ("county_code", &params.county_code),
+            ("township_code", &params.township_code),
             ("type", &params.pollution_type),
             ("batch_id", &params.batch_id),
             ("q", &params.q),
+            ("from", &params.from),
+            ("to", &params.to),
+            ("overdue", &params.overdue),
         ] {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 qs.push((k, v.to_owned()));
@@ -362,6 +349,57 @@ pub async fn cases(
         })
         .collect();
     let counties = directory::regions_by_level(&st.app.store, "county").await?;
+    let mut township_groups = Vec::new();
+    for c in &counties {
+        if let Some(sel) = blank(&params.county_code)
+            && sel != c.code
+        {
+            continue;
+        }
+        let towns = directory::regions_under(&st.app.store, &c.code)
+            .await?
+            .into_iter()
+            .filter(|r| r.level == "township")
+            .map(|r| (r.code, r.short_name));
+        township_groups.push((c.short_name.clone(), options(towns, &blank(&params.township_code))));
+    }
+    // What the list is filtered by, in words (for the heading and for screen readers).
+    let mut filter_summary = Vec::new();
+    if let Some(v) = blank(&params.stage) {
+        let labels: Vec<&str> =
+            v.split(',').filter_map(|c| Stage::parse(c.trim()).ok()).map(|s| s.label()).collect();
+        if !labels.is_empty() {
+            filter_summary.push(format!("状态：{}", labels.join("、")));
+        }
+    }
+    if let Some(v) = blank(&params.county_code) {
+        let name = counties.iter().find(|c| c.code == v).map(|c| c.short_name.clone()).unwrap_or(v);
+        filter_summary.push(format!("县区：{name}"));
+    }
+    if let Some(v) = blank(&params.township_code)
+        && let Some(r) = directory::region(&st.app.store, &v).await?
+    {
+        filter_summary.push(format!("乡镇：{}", r.short_name));
+    }
+    if let Some(v) = blank(&params.pollution_type) {
+        filter_summary.push(format!("类型：{v}"));
+    }
+    if let Some(b) = batch_id {
+        filter_summary.push(format!("批次编号：{b}"));
+    }
+    match (blank(&params.from), blank(&params.to)) {
+        (Some(a), Some(b)) if a == b => filter_summary.push(format!("受理日期：{a}")),
+        (Some(a), Some(b)) => filter_summary.push(format!("受理日期：{a} 至 {b}")),
+        (Some(a), None) => filter_summary.push(format!("受理日期：{a} 起")),
+        (None, Some(b)) => filter_summary.push(format!("受理日期：至 {b}")),
+        (None, None) => {}
+    }
+    if matches!(params.overdue.as_deref(), Some("1" | "on" | "true")) {
+        filter_summary.push("仅超期".into());
+    }
+    if let Some(v) = blank(&params.q) {
+        filter_summary.push(format!("检索：{v}"));
+    }
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     render(&CasesPage {
         nav: Nav::of(&p, "cases"),
@@ -372,17 +410,28 @@ pub async fn cases(
             &params.stage,
         ),
         county_options: options(counties.into_iter().map(|r| (r.code, r.short_name)), &params.county_code),
+        township_groups,
         type_options: options(
             ducha_app::triage::POLLUTION_TYPES.iter().map(|t| ((*t).to_owned(), (*t).to_owned())),
             &params.pollution_type,
         ),
-        has_filter: [&params.stage, &params.county_code, &params.pollution_type, &params.batch_id, &params.q]
-            .iter()
-            .any(|v| v.as_deref().is_some_and(|x| !x.is_empty())),
+        has_filter: !filter_summary.is_empty(),
+        filter_summary,
+        error,
         f_batch: s(&params.batch_id),
         f_q: s(&params.q),
+        f_from: s(&params.from),
+        f_to: s(&params.to),
+        f_overdue: matches!(params.overdue.as_deref(), Some("1" | "on" | "true")),
         page,
         pages,
+        pager: page_window(page, pages)
+            .into_iter()
+            .map(|p| match p {
+                Some(n) => (Some(link(n)), n.to_string(), n == page),
+                None => (None, "…".to_owned(), false),
+            })
+            .collect(),
         prev_link: (page > 1).then(|| link(page - 1)),
         next_link: (page < pages).then(|| link(page + 1)),
     })
@@ -722,107 +771,6 @@ pub async fn case_act(
             ) =>
         {
             case_page(&st, &p, id, None, None, Some(e.message)).await
-        }
-        Err(e) => Err(PageError(e)),
-    }
-}
-
-// ---- intake ----
-
-#[derive(Debug, Default, Deserialize)]
-pub struct IntakeForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-    #[serde(default)]
-    channel: String,
-    #[serde(default)]
-    text: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    address: String,
-    #[serde(default)]
-    id_number: String,
-    #[serde(default)]
-    county_code: String,
-    #[serde(default)]
-    township_code: String,
-}
-
-#[derive(Template)]
-#[template(path = "intake.html")]
-struct IntakePage {
-    nav: Nav,
-    v: IntakeForm,
-    error: Option<String>,
-    field: String,
-    field_error: String,
-    county_options: Vec<(String, String, bool)>,
-}
-
-fn require_intake(u: &CurrentUser) -> Result<(), PageError> {
-    if matches!(u.role, Role::Operator | Role::Team) {
-        Ok(())
-    } else {
-        Err(PageError(AppError::forbidden("只有热线接线员和督察组可以受理举报")))
-    }
-}
-
-pub async fn intake_form(State(st): State<AppState>, p: PageUser) -> Result<Html<String>, PageError> {
-    require_intake(&p.user)?;
-    let counties = directory::regions_by_level(&st.app.store, "county").await?;
-    render(&IntakePage {
-        nav: Nav::of(&p, "intake"),
-        v: IntakeForm { channel: "phone".into(), ..IntakeForm::default() },
-        error: None,
-        field: String::new(),
-        field_error: String::new(),
-        county_options: options(counties.into_iter().map(|r| (r.code, r.short_name)), &None),
-    })
-}
-
-pub async fn intake_submit(
-    State(st): State<AppState>,
-    p: PageUser,
-    PageForm(f): PageForm<IntakeForm>,
-) -> Result<Response, PageError> {
-    p.check_csrf(&f.csrf)?;
-    require_intake(&p.user)?;
-    let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
-    let input = IntakeInput {
-        channel: f.channel.clone(),
-        text: f.text.clone(),
-        received_at: None,
-        complainant: ComplainantIdentity {
-            name: opt(&f.name),
-            phone: opt(&f.phone),
-            address: opt(&f.address),
-            id_number: opt(&f.id_number),
-        },
-        county_code: opt(&f.county_code),
-        township_code: opt(&f.township_code),
-        village_code: None,
-        pollution_types: None,
-        sansan: None,
-    };
-    match st.app.intake(&p.user, &input).await {
-        Ok(v) => Ok(Redirect::to(&format!("/cases/{}?done=intake", v.id)).into_response()),
-        Err(e) if e.kind != ducha_app::error::ErrorKind::Internal => {
-            let counties = directory::regions_by_level(&st.app.store, "county").await?;
-            let page = IntakePage {
-                nav: Nav::of(&p, "intake"),
-                error: Some(e.message.clone()),
-                field: e.field.clone().unwrap_or_default(),
-                field_error: e.message.clone(),
-                county_options: options(
-                    counties.into_iter().map(|r| (r.code, r.short_name)),
-                    &Some(f.county_code.clone()),
-                ),
-                v: f,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
         Err(e) => Err(PageError(e)),
     }
