@@ -10,6 +10,7 @@ pub mod auth;
 pub mod batches;
 pub mod clock;
 pub mod config;
+pub mod corrections;
 pub mod demo;
 pub mod directory;
 pub mod disclosure;

@@ -792,3 +792,56 @@ pub async fn texts_in_county(store: &Store, campaign_id: i64, county_code: &str)
 pub async fn count_cases(store: &Store) -> Result<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(store.reader()).await?)
 }
+
+/// One staff correction of a triage field, kept as labelled data (issue 3).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct TriageCorrectionRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub user_id: Option<i64>,
+    pub at: i64,
+}
+
+pub async fn insert_triage_correction(
+    tx: &mut Tx,
+    case_id: i64,
+    field: &str,
+    old_value: Option<&str>,
+    new_value: Option<&str>,
+    user_id: i64,
+    at: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO triage_corrections (case_id, field, old_value, new_value, user_id, at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(field)
+    .bind(old_value)
+    .bind(new_value)
+    .bind(user_id)
+    .bind(at)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+/// Corrections of one case, oldest first.
+pub async fn triage_corrections(store: &Store, case_id: i64) -> Result<Vec<TriageCorrectionRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_id, field, old_value, new_value, user_id, at FROM triage_corrections
+         WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(store.reader())
+    .await?)
+}
+
+/// The ids of every corrected case, in order of their latest correction.
+pub async fn corrected_case_ids(store: &Store) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar("SELECT case_id FROM triage_corrections GROUP BY case_id ORDER BY MAX(id)")
+        .fetch_all(store.reader())
+        .await?)
+}

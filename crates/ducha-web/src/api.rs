@@ -380,8 +380,8 @@ impl utoipa::Modify for SecurityAddon {
         crate::opinion_api::link, crate::opinion_api::unlink, crate::opinion_api::import, crate::opinion_api::list_sources,
         crate::opinion_api::create_source, crate::opinion_api::update_source, crate::opinion_api::poll_source,
         crate::opinion_api::my_alerts, crate::opinion_api::ack_alert, crate::opinion_api::report, crate::opinion_api::report_xlsx,
-        crate::opinion_api::briefing, crate::opinion_api::briefing_txt, crate::pages_intake::suggest),
-    components(schemas(ErrorBody, crate::pages_intake::SuggestRequest, ducha_app::workbench::Suggestion, ducha_app::workbench::SimilarCase, ducha_app::workbench::Place, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput,
+        crate::opinion_api::briefing, crate::opinion_api::briefing_txt, crate::pages_intake::suggest, correct_triage, triage_corrections, corrections_jsonl),
+    components(schemas(ErrorBody, ducha_app::corrections::TriageCorrectionInput, ducha_app::corrections::CorrectionView, crate::pages_intake::SuggestRequest, ducha_app::workbench::Suggestion, ducha_app::workbench::SimilarCase, ducha_app::workbench::Place, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput,
         ducha_app::opinion::items::ItemView, ducha_app::opinion::items::ItemPage, ducha_app::opinion::items::ItemDetail,
         ducha_app::opinion::items::ItemActInput, ducha_app::opinion::items::ManualItemInput, ducha_app::opinion::items::AlertView,
         ducha_app::opinion::items::AckInput, ducha_app::opinion::items::LinkedCaseView, ducha_app::opinion::sources::SourceInput,
@@ -395,4 +395,36 @@ pub struct ApiDoc;
 
 pub async fn openapi_json() -> impl IntoResponse {
     Json(ApiDoc::openapi())
+}
+
+#[utoipa::path(post, path = "/api/v1/cases/{id}/triage-corrections", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
+    request_body = ducha_app::corrections::TriageCorrectionInput,
+    responses((status = 200, body = Vec<ducha_app::corrections::CorrectionView>, description = "the fields that changed"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn correct_triage(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ducha_app::corrections::TriageCorrectionInput>,
+) -> Result<Json<Vec<ducha_app::corrections::CorrectionView>>, ApiError> {
+    Ok(Json(st.app.correct_triage(&u, id, &input).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/cases/{id}/triage-corrections", tag = "cases", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
+    responses((status = 200, body = Vec<ducha_app::corrections::CorrectionView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn triage_corrections(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<ducha_app::corrections::CorrectionView>>, ApiError> {
+    Ok(Json(st.app.triage_corrections(&u, id).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/triage/corrections.jsonl", tag = "cases", security(("bearer" = [])),
+    responses((status = 200, content_type = "application/x-ndjson", body = String, description = "corrected cases as labelled JSONL (evaluation-set format, redacted text)"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn corrections_jsonl(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> Result<impl IntoResponse, ApiError> {
+    let body = st.app.corrections_jsonl(&u).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8")], body))
 }

@@ -496,6 +496,15 @@ struct CasePageT {
     callbacks: Vec<(String, String, String)>,
     remaining: Option<String>,
     onsite_required: bool,
+    /// Triage correction (issue 3): shown to operators, the team and the city office.
+    can_correct: bool,
+    region_editable: bool,
+    /// (county code, name, [(township code, name)]).
+    regions: Vec<(String, String, Vec<(String, String)>)>,
+    type_opts: Vec<(&'static str, bool)>,
+    sansan_opts: Vec<(&'static str, bool)>,
+    /// (time, field, old, new).
+    corrections: Vec<(String, &'static str, String, String)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -630,7 +639,50 @@ async fn case_page(
     } else {
         false
     };
+    let can_correct = ducha_app::corrections::may_correct(&p.user) && !c.stage.is_terminal();
+    let region_editable = matches!(c.stage, Stage::Received | Stage::ReturnedTeam);
+    let mut regions = Vec::new();
+    if can_correct && region_editable {
+        for county in directory::regions_by_level(&st.app.store, "county").await? {
+            let towns = directory::regions_under(&st.app.store, &county.code)
+                .await?
+                .into_iter()
+                .filter(|r| r.level == "township")
+                .map(|r| (r.code, r.short_name))
+                .collect();
+            regions.push((county.code, county.short_name, towns));
+        }
+    }
+    let type_opts = ducha_app::triage::POLLUTION_TYPES
+        .iter()
+        .map(|t| (*t, c.pollution_types.iter().any(|x| x == t)))
+        .collect();
+    let sansan_opts =
+        ducha_app::triage::SANSAN.iter().map(|t| (*t, c.sansan.as_deref() == Some(*t))).collect();
+    let corrections = st
+        .app
+        .triage_corrections(&p.user, id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let label = match r.field.as_str() {
+                "county_code" => "县（区）",
+                "township_code" => "乡镇（街道）",
+                "village_code" => "村（社区）",
+                "pollution_types" => "污染类型",
+                _ => "三散类别",
+            };
+            let show = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| "（空）".into());
+            (fmt_ms(Some(r.at_ms)), label, show(r.old_value), show(r.new_value))
+        })
+        .collect();
     let page = CasePageT {
+        can_correct,
+        region_editable,
+        regions,
+        type_opts,
+        sansan_opts,
+        corrections,
         report,
         report_editable: rv.editable,
         report_missing: rv.problems.len(),
@@ -773,5 +825,46 @@ pub async fn case_act(
             case_page(&st, &p, id, None, None, Some(e.message)).await
         }
         Err(e) => Err(PageError(e)),
+    }
+}
+
+/// The case page's triage-correction form (issue 3).
+pub async fn case_triage(
+    State(st): State<AppState>,
+    p: PageUser,
+    ApiPath(id): ApiPath<i64>,
+    axum::extract::RawForm(body): axum::extract::RawForm,
+) -> Result<Response, PageError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|_| AppError::bad_request("invalid_form", "表单内容不完整或格式不正确"))?;
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    p.check_csrf(&get("_csrf").unwrap_or_default())?;
+    let types: Vec<String> = pairs.iter().filter(|(n, _)| n == "types").map(|(_, v)| v.clone()).collect();
+    let input = ducha_app::corrections::TriageCorrectionInput {
+        county_code: get("county_code"),
+        township_code: get("township_code"),
+        village_code: None,
+        pollution_types: Some(types),
+        sansan: Some(get("sansan").unwrap_or_default()),
+        reason: get("reason"),
+    };
+    match st.app.correct_triage(&p.user, id, &input).await {
+        Ok(changes) => {
+            let flash = if changes.is_empty() {
+                "分拣结果没有变化。".to_owned()
+            } else {
+                format!("已更正分拣结果（{} 项），更正记录已保存为标注数据。", changes.len())
+            };
+            case_page(&st, &p, id, None, Some(flash), None).await
+        }
+        Err(e)
+            if matches!(
+                e.kind,
+                ducha_app::error::ErrorKind::BadRequest | ducha_app::error::ErrorKind::Conflict
+            ) =>
+        {
+            case_page(&st, &p, id, None, None, Some(e.message)).await
+        }
+        Err(e) => Err(e.into()),
     }
 }

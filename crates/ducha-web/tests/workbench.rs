@@ -10,81 +10,9 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{Fx, PASSWORD, Resp};
+use common::{Fx, login};
 use ducha_store::Backend;
 use serde_json::json;
-
-/// A browser-like session: the session cookie and the page's CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-fn set_cookie(r: &Resp, name: &str) -> Option<String> {
-    r.headers
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(|v| v.split(';').next().unwrap_or("").to_owned())
-}
-
-fn hidden_csrf(html: &str) -> String {
-    let i = html.find("name=\"_csrf\" value=\"").expect("a form with a CSRF token");
-    let rest = &html[i + "name=\"_csrf\" value=\"".len()..];
-    rest[..rest.find('"').unwrap()].to_owned()
-}
-
-async fn login(fx: &Fx, user: &str) -> Session {
-    let r = fx.send(Request::get("/login").body(Body::empty()).unwrap()).await;
-    let login_cookie = set_cookie(&r, "ducha_login_csrf").unwrap();
-    let csrf = hidden_csrf(&r.text);
-    let body =
-        serde_urlencoded::to_string([("_csrf", csrf.as_str()), ("username", user), ("password", PASSWORD)])
-            .unwrap();
-    let r = fx
-        .send(
-            Request::post("/login")
-                .header("cookie", login_cookie)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "login {user}: {}", r.text);
-    let cookie = set_cookie(&r, "ducha_session").unwrap();
-    let home = fx.send(Request::get("/").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
-    assert_eq!(home.status, StatusCode::OK, "{}", home.text);
-    Session { csrf: hidden_csrf(&home.text), cookie }
-}
-
-impl Session {
-    async fn get(&self, fx: &Fx, path: &str) -> Resp {
-        fx.send(Request::get(path).header("cookie", &self.cookie).body(Body::empty()).unwrap()).await
-    }
-
-    async fn post_form(&self, fx: &Fx, path: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
-        all.extend_from_slice(fields);
-        fx.send(
-            Request::post(path)
-                .header("cookie", &self.cookie)
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
-                .unwrap(),
-        )
-        .await
-    }
-
-    async fn post_json(&self, fx: &Fx, path: &str, body: serde_json::Value, csrf: bool) -> Resp {
-        let mut b =
-            Request::post(path).header("cookie", &self.cookie).header("content-type", "application/json");
-        if csrf {
-            b = b.header("x-csrf-token", &self.csrf);
-        }
-        fx.send(b.body(Body::from(body.to_string())).unwrap()).await
-    }
-}
 
 /// The `data-card` keys on a home page, with their counts.
 fn cards(html: &str) -> Vec<(String, i64)> {
