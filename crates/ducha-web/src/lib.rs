@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod api_work;
+pub mod attachments;
 pub mod charts;
 pub mod dashboard;
 pub mod disclosure_pages;
@@ -190,6 +191,13 @@ pub fn router(app: App) -> Router {
         .route("/cases/{id}/actions", post(api::act))
         .route("/cases/{id}/triage-corrections", get(api::triage_corrections).post(api::correct_triage))
         .route("/triage/corrections.jsonl", get(api::corrections_jsonl))
+        .route(
+            "/cases/{id}/attachments",
+            get(attachments::list)
+                .post(attachments::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)),
+        )
+        .route("/attachments/{id}", get(attachments::download))
         .route("/cases/{id}/history", get(api::history))
         .route("/cases/{id}/identity", get(api::identity))
         .route("/units", get(api::units))
@@ -237,6 +245,12 @@ pub fn router(app: App) -> Router {
         .route("/cases/{id}/act", post(pages::case_act))
         .route("/cases/{id}/identity", post(pages::case_identity))
         .route("/cases/{id}/triage", post(pages::case_triage))
+        .route(
+            "/cases/{id}/attachments",
+            post(attachments::page_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)),
+        )
+        .route("/attachments/{id}", get(attachments::page_download))
         .route("/intake", get(pages_intake::form).post(pages_intake::submit))
         .route("/extensions", get(pages_home::extensions))
         .route("/dashboard", get(dashboard::page))

@@ -505,6 +505,9 @@ struct CasePageT {
     sansan_opts: Vec<(&'static str, bool)>,
     /// (time, field, old, new).
     corrections: Vec<(String, &'static str, String, String)>,
+    /// (id, file name, size, uploaded at).
+    attachments: Vec<(i64, String, String, String)>,
+    can_attach: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -676,7 +679,24 @@ async fn case_page(
             (fmt_ms(Some(r.at_ms)), label, show(r.old_value), show(r.new_value))
         })
         .collect();
+    let attachments = st
+        .app
+        .attachments(&p.user, id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let size = if a.size >= 1024 * 1024 {
+                format!("{:.1} MB", a.size as f64 / 1048576.0)
+            } else {
+                format!("{} KB", (a.size + 1023) / 1024)
+            };
+            (a.id, a.filename, size, fmt_ms(Some(a.at)))
+        })
+        .collect();
+    let can_attach = matches!(p.user.role, Role::Handler | Role::Office | Role::Team | Role::Operator);
     let page = CasePageT {
+        attachments,
+        can_attach,
         can_correct,
         region_editable,
         regions,
@@ -730,6 +750,7 @@ pub async fn case(
         Some("intake") => {
             Some("受理登记完成。请向来电群众读回上方的受理编号，并告知将依法为其保密。".to_owned())
         }
+        Some("attachment") => Some("附件已上传。附件仅作参考，不作为考核依据。".to_owned()),
         Some(d) => Action::parse(d).ok().map(|a| format!("已{}。", a.label())),
         None => None,
     };
@@ -867,4 +888,14 @@ pub async fn case_triage(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The case page with an error notice (used by other modules' forms).
+pub async fn case_page_with_error(
+    st: &AppState,
+    p: &PageUser,
+    id: i64,
+    error: String,
+) -> Result<Response, PageError> {
+    case_page(st, p, id, None, None, Some(error)).await
 }
