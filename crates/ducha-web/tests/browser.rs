@@ -159,6 +159,17 @@ impl E2e {
             .unwrap();
     }
 
+    /// Wait (up to 10 s) until the current URL's path and query contain `needle`.
+    async fn wait_path(&self, needle: &str) {
+        for _ in 0..100 {
+            if self.path().await.contains(needle) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no page with {needle} in its URL: {}", self.path().await);
+    }
+
     async fn click(&self, css: &str) {
         self.c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
     }
@@ -328,7 +339,22 @@ async fn journey(fx: &Fx, c: Client) {
     assert!(e.html().await.contains("已办结"));
     e.go("/dashboard").await;
     e.shot("dashboard-county").await;
+
+    // ---- 濮阳县 publishes its column (draft → review → publish); the public sees the case ----
+    e.go("/disclosure/").await;
+    for step in ["draft", "review", "publish"] {
+        e.click(&format!("form[action$='/{step}'] button[type=submit]")).await;
+        e.wait_path(&format!("done={step}")).await;
+        assert!(!e.html().await.contains("role=\"alert\""), "{step}: {}", e.html().await);
+    }
     e.logout().await;
+    e.go("/gongkai/410928/").await;
+    e.click("main a[href*='/batch/']").await;
+    e.wait_path("/batch/").await;
+    let public = e.html().await;
+    assert!(public.contains(&accept_no), "the published batch lists the case: {public}");
+    assert!(!public.contains("13803930123"), "no identity in the column");
+    e.shot("gongkai-county-batch").await;
     let c = ducha_store::cases::get(&fx.app.store, case.id).await.unwrap().unwrap();
     assert_eq!(c.stage, "closed");
 
