@@ -21,11 +21,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{ArgGroup, Args};
-use ducha_triage::dup::{DUP_THRESHOLD, DupIndex};
 use ducha_triage::eval::{EvalItem, EvalReport, evaluate, parse_eval_set};
 use ducha_triage::{
-    Analysis, Gazetteer, LineId, OutputConfidence, Places, Triage, TriageInput, TriageOutput,
-    parse_jsonl_line,
+    Analysis, Gazetteer, OutputConfidence, Places, Triage, TriageInput, TriageOutput, parse_jsonl_line,
 };
 
 /// Lines analysed together (per chunk, split across the worker threads).
@@ -131,62 +129,22 @@ fn build_triage(args: &TriageArgs) -> Result<Triage> {
     })
 }
 
-/// The engine of one run: shared analysis plus the duplicate index over the lines seen so far.
+/// The engine of one run: analysis on several threads, then linking (the duplicate index over the
+/// lines seen so far) in input order.
 #[derive(Debug)]
 pub struct Engine {
     triage: Triage,
-    index: DupIndex,
-    ids: Vec<LineId>,
-}
-
-fn round3(x: f32) -> f32 {
-    (x.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
 }
 
 impl Engine {
     pub fn new(triage: Triage) -> Engine {
-        Engine { triage, index: DupIndex::new(), ids: Vec::new() }
-    }
-
-    /// One pinned output line from its analysis; the duplicate lookup sees earlier lines only.
-    /// Same result as [`Triage::triage_line`] on the same sequence.
-    fn link(&mut self, input: &TriageInput, a: Analysis) -> TriageOutput {
-        let m = self.index.query(&a.dup_doc);
-        let n = self.ids.len() as u64;
-        match &m {
-            Some(m) => self.index.add_duplicate(n, &a.dup_doc, m.id),
-            None => self.index.add(n, &a.dup_doc),
-        }
-        self.ids.push(input.id.clone());
-        let dup_of = m.as_ref().and_then(|m| self.ids.get(m.id as usize).cloned());
-        let dup_conf = match &m {
-            Some(m) => (0.5 + (m.score - DUP_THRESHOLD)).clamp(0.5, 0.99),
-            None => 0.8,
-        };
-        TriageOutput {
-            id: input.id.clone(),
-            county_code: a.routing.county.code().to_owned(),
-            township_code: a.routing.township_code,
-            village_code: a.routing.village_code,
-            pollution_types: a.classification.pollution_types,
-            sansan: a.classification.sansan,
-            dup_of,
-            redacted_text: a.redacted.text,
-            confidence: OutputConfidence {
-                county_code: round3(a.routing.confidence.county),
-                township_code: round3(a.routing.confidence.township),
-                village_code: round3(a.routing.confidence.village),
-                pollution_types: round3(a.classification.confidence.pollution_types),
-                sansan: round3(a.classification.confidence.sansan),
-                dup_of: round3(dup_conf),
-            },
-        }
+        Engine { triage }
     }
 
     /// Outputs for a run of inputs (in order), analysed on `jobs` threads.
     pub fn triage_all(&mut self, inputs: &[&TriageInput], jobs: usize) -> Vec<TriageOutput> {
         let analyses = analyse_parallel(&self.triage, inputs, jobs);
-        inputs.iter().zip(analyses).map(|(i, a)| self.link(i, a)).collect()
+        inputs.iter().zip(analyses).map(|(i, a)| self.triage.link(i, a)).collect()
     }
 }
 

@@ -171,6 +171,13 @@ impl Triage {
     /// One pinned output line; duplicates are looked up among the lines given before.
     pub fn triage_line(&mut self, input: &TriageInput) -> TriageOutput {
         let a = self.analyze(&input.text, &input.identity());
+        self.link(input, a)
+    }
+
+    /// The output line for an analysis made earlier (possibly on another thread): the duplicate
+    /// lookup sees the lines linked before it, so linking in input order gives the same result as
+    /// [`Triage::triage_line`].
+    pub fn link(&mut self, input: &TriageInput, a: Analysis) -> TriageOutput {
         let m: Option<DupMatch> = self.index.query(&a.dup_doc);
         let n = self.ids.len() as u64;
         match &m {
