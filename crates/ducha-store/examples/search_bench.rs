@@ -214,6 +214,7 @@ async fn load(store: &Store, campaign: i64, units: &[(String, i64)], n: i64) {
                 &accept_no,
                 &g.text,
                 &Facets {
+                    campaign_id: Some(campaign),
                     county_code: Some(&g.county),
                     township_code: g.township.as_deref(),
                     stage,

@@ -87,6 +87,7 @@ pub fn new_case_tokens(c: &NewCase) -> String {
         &c.accept_no,
         &c.redacted_text,
         &crate::search::Facets {
+            campaign_id: Some(c.campaign_id),
             county_code: c.county_code.as_deref(),
             township_code: c.township_code.as_deref(),
             stage: &c.stage,
@@ -269,16 +270,30 @@ fn like_pattern(t: &str) -> String {
     format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
 
-/// The free-text condition. With indexable words, the search index narrows (its facet tokens carry
-/// the other filters too, so the index alone answers most of a filtered query) and `LIKE` confirms
-/// the terms whose contiguity bigrams cannot prove; otherwise (punctuation only) a plain substring
-/// match on accept number and redacted text.
-fn push_text(q: &mut Q, backend: Backend, scope: Scope, f: &CaseFilter, text: &str) {
-    let Some(mut tq) = TextQuery::parse(text) else {
-        let pat = like_pattern(text);
-        q.push(" AND (c.accept_no LIKE ").bind(pat.clone()).push(" ESCAPE '\\' OR c.redacted_text LIKE ");
-        q.bind(pat).push(" ESCAPE '\\')");
-        return;
+/// How the search index takes part in a query: the index expression (the text's tokens and the
+/// facet tokens of the filters), the terms `LIKE` must confirm, and whether the index alone decides
+/// the whole filter (then its own count is the exact total).
+#[derive(Debug, Clone)]
+struct IndexPlan {
+    expr: String,
+    verify: Vec<String>,
+    exact: bool,
+}
+
+/// Lists with more index matches than this walk the time index newest-first and stop after the
+/// page, instead of fetching and sorting every match (SQLite).
+const WALK_FROM: i64 = 2_000;
+
+/// The index plan of a filter, or `None` when the index cannot help: no text and (unless
+/// `facets_alone`) no facet filter, or a text of punctuation only (then a plain substring match).
+/// With `facets_alone`, a filter of facets without text uses the index too — on SQLite, where
+/// FTS5 counts a facet combination far faster than the table can.
+fn index_plan(backend: Backend, scope: Scope, f: &CaseFilter, facets_alone: bool) -> Option<IndexPlan> {
+    let text = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let mut tq = match text {
+        Some(t) => TextQuery::parse(t)?,
+        None if facets_alone && backend == Backend::Sqlite => TextQuery::default(),
+        None => return None,
     };
     if let Some(v) = &f.county_code {
         tq.require_facet(search::FACET_COUNTY, &[v]);
@@ -299,16 +314,46 @@ fn push_text(q: &mut Q, backend: Backend, scope: Scope, f: &CaseFilter, text: &s
     if let Scope::County(unit) = scope {
         tq.require_facet(search::FACET_COUNTY_UNIT, &[&unit.to_string()]);
     }
-    let (open, close) = search::index_condition(backend);
-    q.push(" AND ").push(open).bind(search::index_expr(backend, &tq)).push(close);
-    for term in &tq.verify {
-        let pat = like_pattern(term);
-        q.push(" AND (LOWER(c.accept_no) LIKE ").bind(pat.clone());
-        q.push(" ESCAPE '\\' OR LOWER(c.redacted_text) LIKE ").bind(pat).push(" ESCAPE '\\')");
+    if tq.is_empty() {
+        return None;
+    }
+    if let Some(c) = f.campaign_id {
+        tq.require_facet(search::FACET_CAMPAIGN, &[&c.to_string()]);
+    }
+    let exact = tq.verify.is_empty()
+        && f.received_from.is_none()
+        && f.received_to.is_none()
+        && f.overdue_at.is_none()
+        && !matches!(scope, Scope::Handler(_));
+    Some(IndexPlan { expr: search::index_expr(backend, &tq), verify: tq.verify, exact })
+}
+
+/// The free-text condition. With an index plan, the search index narrows (its facet tokens carry
+/// the other filters too, so the index alone answers most of a filtered query) and `LIKE` confirms
+/// the terms whose contiguity bigrams cannot prove; otherwise (punctuation only) a plain substring
+/// match on accept number and redacted text.
+fn push_text(q: &mut Q, backend: Backend, plan: Option<&IndexPlan>, text: Option<&str>) {
+    if let Some(p) = plan {
+        let (open, close) = search::index_condition(backend);
+        q.push(" AND ").push(open).bind(p.expr.clone()).push(close);
+        for term in &p.verify {
+            let pat = like_pattern(term);
+            q.push(" AND (LOWER(c.accept_no) LIKE ").bind(pat.clone());
+            q.push(" ESCAPE '\\' OR LOWER(c.redacted_text) LIKE ").bind(pat).push(" ESCAPE '\\')");
+        }
+    } else if let Some(text) = text {
+        let pat = like_pattern(text);
+        q.push(" AND (c.accept_no LIKE ").bind(pat.clone()).push(" ESCAPE '\\' OR c.redacted_text LIKE ");
+        q.bind(pat).push(" ESCAPE '\\')");
     }
 }
 
 fn push_filter(q: &mut Q, backend: Backend, scope: Scope, f: &CaseFilter) {
+    let plan = index_plan(backend, scope, f, false);
+    push_filter_with(q, backend, f, plan.as_ref());
+}
+
+fn push_filter_with(q: &mut Q, backend: Backend, f: &CaseFilter, plan: Option<&IndexPlan>) {
     if let Some(c) = f.campaign_id {
         q.push(" AND c.campaign_id = ").bind(c);
     }
@@ -334,9 +379,7 @@ fn push_filter(q: &mut Q, backend: Backend, scope: Scope, f: &CaseFilter) {
     if let Some(v) = &f.pollution_type {
         q.push(" AND (',' || c.pollution_types || ',') LIKE ").bind(format!("%,{v},%"));
     }
-    if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        push_text(q, backend, scope, f, t);
-    }
+    push_text(q, backend, plan, f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()));
     if let Some(v) = f.received_from {
         q.push(" AND c.received_at >= ").bind(v);
     }
@@ -350,20 +393,66 @@ fn push_filter(q: &mut Q, backend: Backend, scope: Scope, f: &CaseFilter) {
 }
 
 /// One page of cases in scope, newest first, and the total matching.
+///
+/// Planned per query so that a million cases answer in well under 200 ms: when the search index
+/// takes part, its own count (fast: FTS5 and GIN count token postings, not rows) is the total if the
+/// index alone decides the filter; and on SQLite a list with many matches walks the
+/// `(campaign_id, received_at)` index newest-first, testing each entry's id against the index's
+/// matches without reading the row, and stops after the page — rather than reading and sorting
+/// every match. Few matches are read and sorted directly.
 pub async fn list(store: &Store, scope: Scope, f: &CaseFilter) -> Result<(Vec<CaseRow>, i64)> {
+    list_planned(store, scope, f, WALK_FROM).await
+}
+
+/// [`list`] with the number of index matches above which SQLite walks the time index (tests run
+/// both plans against the same oracle).
+#[doc(hidden)]
+pub async fn list_planned(
+    store: &Store,
+    scope: Scope,
+    f: &CaseFilter,
+    walk_from: i64,
+) -> Result<(Vec<CaseRow>, i64)> {
+    let backend = store.backend();
+    let plan = index_plan(backend, scope, f, true);
+    let matches = match &plan {
+        Some(p) => Some(index_count(store, p).await?),
+        None => None,
+    };
+    let total = match (&plan, matches) {
+        (Some(p), Some(n)) if p.exact => n,
+        (_, Some(0)) => 0,
+        _ => {
+            let mut cq = Q::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+            push_scope(&mut cq, scope);
+            push_filter_with(&mut cq, backend, f, plan.as_ref());
+            cq.query_scalar()?.fetch_one(store.reader()).await?
+        }
+    };
+    if total == 0 {
+        return Ok((Vec::new(), 0));
+    }
+    let walk = backend == Backend::Sqlite && f.campaign_id.is_some() && matches.is_some_and(|n| n > walk_from);
     let cols: String = CASE_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
-    let mut q = Q::new(&format!("SELECT {cols} FROM cases c WHERE 1 = 1"));
+    let from = if walk { "cases c INDEXED BY cases_received" } else { "cases c" };
+    let mut q = Q::new(&format!("SELECT {cols} FROM {from} WHERE 1 = 1"));
     push_scope(&mut q, scope);
-    push_filter(&mut q, store.backend(), scope, f);
+    push_filter_with(&mut q, backend, f, plan.as_ref());
     q.push(" ORDER BY c.received_at DESC, c.id DESC LIMIT ").bind(f.limit.clamp(1, 500));
     q.push(" OFFSET ").bind(f.offset.max(0));
     let rows: Vec<CaseRow> = q.query_as()?.fetch_all(store.reader()).await?;
-
-    let mut cq = Q::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
-    push_scope(&mut cq, scope);
-    push_filter(&mut cq, store.backend(), scope, f);
-    let total: i64 = cq.query_scalar()?.fetch_one(store.reader()).await?;
     Ok((rows, total))
+}
+
+/// How many cases the index expression of a plan matches (the index alone, no row read).
+async fn index_count(store: &Store, p: &IndexPlan) -> Result<i64> {
+    let sql = match store.backend() {
+        Backend::Sqlite => "SELECT COUNT(*) FROM cases_fts WHERE cases_fts MATCH $1",
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM cases c WHERE array_to_tsvector(string_to_array(c.search_tokens, ' ')) @@ CAST($1 AS tsquery)"
+        }
+    };
+    Ok(sqlx::query_scalar(sql).bind(&p.expr).fetch_one(store.reader()).await?)
 }
 
 /// Whether a case is within a scope (for single-case reads and writes).
@@ -377,6 +466,14 @@ pub async fn in_scope(store: &Store, scope: Scope, case_id: i64) -> Result<bool>
 
 /// Counts by stage within a scope.
 pub async fn stage_counts(store: &Store, scope: Scope, campaign_id: i64) -> Result<Vec<(String, i64)>> {
+    if matches!(scope, Scope::All | Scope::County(_)) {
+        let f = CaseFilter { campaign_id: Some(campaign_id), ..CaseFilter::default() };
+        return Ok(group_counts(store, scope, &f, GroupBy::Stage)
+            .await?
+            .into_iter()
+            .map(|(s, n)| (s.unwrap_or_default(), n))
+            .collect());
+    }
     let mut q = Q::new("SELECT c.stage, COUNT(*) FROM cases c WHERE c.campaign_id = ");
     q.bind(campaign_id);
     push_scope(&mut q, scope);
@@ -387,9 +484,13 @@ pub async fn stage_counts(store: &Store, scope: Scope, campaign_id: i64) -> Resu
 
 /// How many cases in scope match a filter (cards on the home pages).
 pub async fn count(store: &Store, scope: Scope, f: &CaseFilter) -> Result<i64> {
+    let plan = index_plan(store.backend(), scope, f, true);
+    if let Some(p) = plan.as_ref().filter(|p| p.exact) {
+        return index_count(store, p).await;
+    }
     let mut q = Q::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
     push_scope(&mut q, scope);
-    push_filter(&mut q, store.backend(), scope, f);
+    push_filter_with(&mut q, store.backend(), f, plan.as_ref());
     Ok(q.query_scalar()?.fetch_one(store.reader()).await?)
 }
 
@@ -403,8 +504,77 @@ pub enum GroupBy {
     Types,
 }
 
+/// Whether the tallies (`case_tally`, kept by triggers: see migration 0302) can answer a filter in
+/// a scope: the whole campaign or a county office, and only filters the tallies are keyed by.
+fn tally_answers(scope: Scope, f: &CaseFilter, with_day_keys_only: bool) -> bool {
+    let scope_ok = matches!(scope, Scope::All | Scope::County(_));
+    let kinds_ok = f.township_code.is_none() && f.stages.is_empty() && f.pollution_type.is_none();
+    scope_ok
+        && f.campaign_id.is_some()
+        && f.batch_id.is_none()
+        && f.text.as_deref().is_none_or(|t| t.trim().is_empty())
+        && f.received_from.is_none()
+        && f.received_to.is_none()
+        && f.overdue_at.is_none()
+        && (!with_day_keys_only || kinds_ok)
+}
+
+/// The tally conditions of a filter `tally_answers` accepted (`t` is the tally table).
+fn push_tally_filter(q: &mut Q, scope: Scope, f: &CaseFilter) {
+    q.push(" AND t.campaign_id = ").bind(f.campaign_id.unwrap_or_default());
+    if let Scope::County(unit) = scope {
+        q.push(" AND t.county_unit_id = ").bind(unit);
+    }
+    if let Some(v) = &f.county_code {
+        q.push(" AND t.county_code = ").bind(v.as_str());
+    }
+    if let Some(v) = &f.township_code {
+        q.push(" AND t.township_code = ").bind(v.as_str());
+    }
+    if !f.stages.is_empty() {
+        q.push(" AND t.stage IN (");
+        for (i, s) in f.stages.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.bind(s.as_str());
+        }
+        q.push(")");
+    }
+    if let Some(v) = &f.pollution_type {
+        q.push(" AND (',' || t.pollution_types || ',') LIKE ").bind(format!("%,{v},%"));
+    }
+}
+
 /// Case counts per value of one column, within a scope and a filter. `None` is "not determined".
+/// Answered from the tallies when they are keyed by everything the filter asks (dashboards and the
+/// map: a few hundred tally rows instead of a million cases), else by counting the cases.
 pub async fn group_counts(
+    store: &Store,
+    scope: Scope,
+    f: &CaseFilter,
+    by: GroupBy,
+) -> Result<Vec<(Option<String>, i64)>> {
+    if tally_answers(scope, f, false) {
+        let col = match by {
+            GroupBy::County => "NULLIF(t.county_code, '')",
+            GroupBy::Township => "NULLIF(t.township_code, '')",
+            GroupBy::Stage => "t.stage",
+            GroupBy::Types => "t.pollution_types",
+        };
+        let mut q = Q::new(&format!(
+            "SELECT {col}, CAST(SUM(t.n) AS BIGINT) FROM case_tally t WHERE t.n > 0"
+        ));
+        push_tally_filter(&mut q, scope, f);
+        q.push(&format!(" GROUP BY {col} ORDER BY {col}"));
+        return Ok(q.query_as()?.fetch_all(store.reader()).await?);
+    }
+    group_counts_scan(store, scope, f, by).await
+}
+
+/// [`group_counts`] by counting the cases themselves (any filter; the oracle for the tallies).
+#[doc(hidden)]
+pub async fn group_counts_scan(
     store: &Store,
     scope: Scope,
     f: &CaseFilter,
@@ -425,6 +595,18 @@ pub async fn group_counts(
 
 /// Cases received per Beijing calendar day: (days since 1970-01-01 in UTC+8, count), in day order.
 pub async fn daily_counts(store: &Store, scope: Scope, f: &CaseFilter) -> Result<Vec<(i64, i64)>> {
+    if tally_answers(scope, f, true) {
+        let mut q = Q::new("SELECT t.day, CAST(SUM(t.n) AS BIGINT) FROM case_tally_day t WHERE t.n > 0");
+        push_tally_filter(&mut q, scope, f);
+        q.push(" GROUP BY t.day HAVING SUM(t.n) > 0 ORDER BY t.day");
+        return Ok(q.query_as()?.fetch_all(store.reader()).await?);
+    }
+    daily_counts_scan(store, scope, f).await
+}
+
+/// [`daily_counts`] by counting the cases themselves.
+#[doc(hidden)]
+pub async fn daily_counts_scan(store: &Store, scope: Scope, f: &CaseFilter) -> Result<Vec<(i64, i64)>> {
     const DAY: &str = "CAST((c.received_at + 28800000) / 86400000 AS BIGINT)";
     let mut q = Q::new(&format!("SELECT {DAY}, CAST(COUNT(*) AS BIGINT) FROM cases c WHERE 1 = 1"));
     push_scope(&mut q, scope);
@@ -443,6 +625,8 @@ pub async fn open_due_by_county(
 ) -> Result<Vec<(Option<String>, i64, i64)>> {
     let mut q = Q::new("SELECT c.county_code, CAST(COUNT(*) AS BIGINT), CAST(SUM(CASE WHEN c.due_at < ");
     q.bind(now).push(" THEN 1 ELSE 0 END) AS BIGINT) FROM cases c WHERE c.campaign_id = ").bind(campaign_id);
+    // The same condition as the partial index `cases_open_due` (migration 0302), so the count reads
+    // only that index.
     q.push(" AND c.due_at IS NOT NULL AND c.stage NOT IN ('closed', 'partly_closed', 'duplicate', 'awaiting_verification')");
     push_scope(&mut q, scope);
     q.push(" GROUP BY c.county_code ORDER BY c.county_code");

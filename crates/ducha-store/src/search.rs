@@ -32,6 +32,7 @@ pub const FACET_STAGE: &str = "zzs";
 pub const FACET_TYPE: &str = "zzy";
 pub const FACET_BATCH: &str = "zzb";
 pub const FACET_COUNTY_UNIT: &str = "zzu";
+pub const FACET_CAMPAIGN: &str = "zzp";
 
 /// Whether `c` is a Han character (the CJK unified ideographs and their extensions).
 pub fn is_han(c: char) -> bool {
@@ -113,6 +114,7 @@ fn push_text_tokens(text: &str, into: &mut BTreeSet<String>) {
 /// Facet values of a case that a text query may be combined with.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facets<'a> {
+    pub campaign_id: Option<i64>,
     pub county_code: Option<&'a str>,
     pub township_code: Option<&'a str>,
     pub stage: &'a str,
@@ -161,6 +163,9 @@ pub fn document_tokens(accept_no: &str, text: &str, f: &Facets<'_>) -> String {
     }
     if let Some(u) = f.county_unit_id {
         set.insert(facet(FACET_COUNTY_UNIT, &u.to_string()));
+    }
+    if let Some(c) = f.campaign_id {
+        set.insert(facet(FACET_CAMPAIGN, &c.to_string()));
     }
     set.into_iter().collect::<Vec<_>>().join(" ")
 }
@@ -226,6 +231,11 @@ impl TextQuery {
         (!out.tokens.is_empty()).then_some(out)
     }
 
+    /// Whether the query holds any token at all (a query of facets only is one).
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
     /// Add a facet that must match (one of `values`).
     pub fn require_facet(&mut self, prefix: &str, values: &[&str]) {
         let toks: Vec<String> = values.iter().map(|v| facet(prefix, v)).collect();
@@ -282,6 +292,7 @@ pub(crate) fn index_expr(backend: Backend, q: &TextQuery) -> String {
 #[derive(Debug, sqlx::FromRow)]
 struct TokenSource {
     id: i64,
+    campaign_id: i64,
     accept_no: String,
     redacted_text: String,
     county_code: Option<String>,
@@ -293,13 +304,14 @@ struct TokenSource {
     search_tokens: String,
 }
 
-const SOURCE_COLS: &str = "id, accept_no, redacted_text, county_code, township_code, stage, pollution_types, batch_id, county_unit_id, search_tokens";
+const SOURCE_COLS: &str = "id, campaign_id, accept_no, redacted_text, county_code, township_code, stage, pollution_types, batch_id, county_unit_id, search_tokens";
 
 fn tokens_of(s: &TokenSource) -> String {
     document_tokens(
         &s.accept_no,
         &s.redacted_text,
         &Facets {
+            campaign_id: Some(s.campaign_id),
             county_code: s.county_code.as_deref(),
             township_code: s.township_code.as_deref(),
             stage: &s.stage,
@@ -371,6 +383,7 @@ mod tests {
             "D3HA202312150062",
             "柳屯镇化工厂夜间排放异味，PM2.5超标。",
             &Facets {
+                campaign_id: Some(2),
                 county_code: Some("410928"),
                 township_code: Some("410928101"),
                 stage: "dispatched_handler",
@@ -401,6 +414,7 @@ mod tests {
             "zzy噪声",
             "zzb3",
             "zzu12",
+            "zzp2",
         ] {
             assert!(t.contains(&expect.to_owned()), "missing {expect} in {t:?}");
         }
