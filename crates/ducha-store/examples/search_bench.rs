@@ -37,6 +37,8 @@ const STAGES: &[(&str, u32)] = &[
     ("duplicate", 2),
 ];
 const DAYS: i64 = 120;
+/// Stages at a township or department (the on-time/overdue chart counts them).
+const OPEN: &[&str] = &["dispatched_handler", "acknowledged", "investigating", "investigated", "rectifying"];
 /// 2023-09-01 00:00 Beijing time.
 const START_MS: i64 = 1_693_497_600_000;
 
@@ -194,7 +196,7 @@ async fn load(store: &Store, campaign: i64, units: &[(String, i64)], n: i64) {
     let mut i = have;
     while i < n {
         let mut q = ducha_store::Q::new(
-            "INSERT INTO cases (campaign_id, accept_no, channel, received_at, original_text, redacted_text, county_code, township_code, pollution_types, stage, batch_id, county_unit_id, updated_at, search_tokens) VALUES ",
+            "INSERT INTO cases (campaign_id, accept_no, channel, received_at, original_text, redacted_text, county_code, township_code, pollution_types, stage, batch_id, county_unit_id, updated_at, search_tokens, due_at) VALUES ",
         );
         let end = (i + chunk as i64).min(n);
         for k in i..end {
@@ -208,6 +210,8 @@ async fn load(store: &Store, campaign: i64, units: &[(String, i64)], n: i64) {
                 .to_string();
             let accept_no = format!("D3HA{date}{serial:04}");
             let stage = pick_stage(&mut rng);
+            // Cases with a township or department have a due time, 5 to 20 days after receipt.
+            let due = OPEN.contains(&stage).then(|| received + rng.random_range(5..=20) * 86_400_000);
             let batch = (stage != "received").then(|| batch_ids[day as usize % batch_ids.len()]);
             let unit = units.iter().find(|u| u.0 == g.county).map(|u| u.1);
             let tokens = document_tokens(
@@ -242,6 +246,8 @@ async fn load(store: &Store, campaign: i64, units: &[(String, i64)], n: i64) {
                 .bind(received)
                 .push(", ")
                 .bind(tokens)
+                .push(", ")
+                .bind(due)
                 .push(")");
         }
         let mut tx = store.begin().await.unwrap();
@@ -313,10 +319,10 @@ async fn main() {
     println!("backend {} · {} cases", store.backend().name(), cases::count_cases(&store).await.unwrap());
     let mut worst_filtered = Duration::ZERO;
     let queries: Vec<(&str, CaseFilter, bool)> = vec![
-        ("q=异味 (no filter)", CaseFilter { text: Some("异味".into()), ..base.clone() }, false),
+        ("q=废气 (no filter)", CaseFilter { text: Some("废气".into()), ..base.clone() }, false),
         (
-            "q=异味 + county 410928",
-            CaseFilter { text: Some("异味".into()), county_code: Some("410928".into()), ..base.clone() },
+            "q=废气 + county 410928",
+            CaseFilter { text: Some("废气".into()), county_code: Some("410928".into()), ..base.clone() },
             true,
         ),
         (
@@ -388,4 +394,64 @@ async fn main() {
         }
     }
     println!("worst filtered full-text query (max of 7 runs): {:.1} ms", ms(worst_filtered));
+
+    // A page deep in a broad list, and a county office's own list.
+    let unit = units.iter().find(|u| u.0 == "410928").map(|u| u.1).unwrap();
+    time(
+        &store,
+        "q=废气, page 101 (offset 3000)",
+        CaseFilter { text: Some("废气".into()), offset: 3000, ..base.clone() },
+    )
+    .await;
+    let t = Instant::now();
+    let (_, n) =
+        cases::list(&store, Scope::County(unit), &CaseFilter { text: Some("废气".into()), ..base.clone() })
+            .await
+            .unwrap();
+    println!("{:<58} {n:>8} hits  once    {:>7.1} ms", "q=废气 as county office 410928", ms(t.elapsed()));
+
+    // The dashboard's figures (what `Workbench::dashboard_figures` asks the store) and the map's.
+    let now = START_MS + DAYS * 86_400_000;
+    let f = CaseFilter { campaign_id: Some(campaign), ..CaseFilter::default() };
+    for (label, scope) in
+        [("dashboard, whole campaign", Scope::All), ("dashboard, county office 410928", Scope::County(unit))]
+    {
+        let mut times = Vec::new();
+        let mut cells = 0;
+        for _ in 0..7 {
+            let t = Instant::now();
+            let a = cases::group_counts(&store, scope, &f, cases::GroupBy::County).await.unwrap();
+            let b = cases::group_counts(&store, scope, &f, cases::GroupBy::Types).await.unwrap();
+            let c = cases::daily_counts(&store, scope, &f).await.unwrap();
+            let d = cases::open_due_by_county(&store, scope, campaign, now).await.unwrap();
+            let e = cases::stage_counts(&store, scope, campaign).await.unwrap();
+            let m = cases::group_counts(&store, scope, &f, cases::GroupBy::Township).await.unwrap();
+            times.push(t.elapsed());
+            cells = a.len() + b.len() + c.len() + d.len() + e.len() + m.len();
+            let total: i64 = a.iter().map(|r| r.1).sum();
+            assert!(total > 0);
+        }
+        times.sort();
+        println!(
+            "{label:<58} {cells:>8} cells median {:>7.1} ms  max {:>7.1} ms",
+            ms(times[3]),
+            ms(times[6])
+        );
+    }
+    // The same figures by counting the cases (what the tallies replace), once.
+    let t = Instant::now();
+    for by in [cases::GroupBy::County, cases::GroupBy::Types, cases::GroupBy::Township] {
+        cases::group_counts_scan(&store, Scope::All, &f, by).await.unwrap();
+    }
+    cases::daily_counts_scan(&store, Scope::All, &f).await.unwrap();
+    println!(
+        "{:<58} {:>8}       once    {:>7.1} ms",
+        "same counts by scanning the cases",
+        "",
+        ms(t.elapsed())
+    );
+    let t = Instant::now();
+    let d = cases::open_due_by_county(&store, Scope::All, campaign, now).await.unwrap();
+    let open: i64 = d.iter().map(|r| r.1).sum();
+    println!("{:<58} {open:>8} open  once    {:>7.1} ms", "open_due_by_county alone", ms(t.elapsed()));
 }

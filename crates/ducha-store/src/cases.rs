@@ -423,7 +423,8 @@ pub async fn list_planned(
         (Some(p), Some(n)) if p.exact => n,
         (_, Some(0)) => 0,
         _ => {
-            let mut cq = Q::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+            let mut cq =
+                Q::new(&format!("SELECT COUNT(*) FROM {} WHERE 1 = 1", by_matches(backend, plan.as_ref())));
             push_scope(&mut cq, scope);
             push_filter_with(&mut cq, backend, f, plan.as_ref());
             cq.query_scalar()?.fetch_one(store.reader()).await?
@@ -432,9 +433,10 @@ pub async fn list_planned(
     if total == 0 {
         return Ok((Vec::new(), 0));
     }
-    let walk = backend == Backend::Sqlite && f.campaign_id.is_some() && matches.is_some_and(|n| n > walk_from);
+    let walk =
+        backend == Backend::Sqlite && f.campaign_id.is_some() && matches.is_some_and(|n| n > walk_from);
     let cols: String = CASE_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
-    let from = if walk { "cases c INDEXED BY cases_received" } else { "cases c" };
+    let from = if walk { "cases c INDEXED BY cases_received" } else { by_matches(backend, plan.as_ref()) };
     let mut q = Q::new(&format!("SELECT {cols} FROM {from} WHERE 1 = 1"));
     push_scope(&mut q, scope);
     push_filter_with(&mut q, backend, f, plan.as_ref());
@@ -442,6 +444,16 @@ pub async fn list_planned(
     q.push(" OFFSET ").bind(f.offset.max(0));
     let rows: Vec<CaseRow> = q.query_as()?.fetch_all(store.reader()).await?;
     Ok((rows, total))
+}
+
+/// The `FROM` of a query the search index takes part in: on SQLite the matches' ids drive it
+/// (`NOT INDEXED` still looks rows up by id), so the planner cannot prefer scanning a whole county
+/// or stage through a column index and testing each row against the matches.
+fn by_matches(backend: Backend, plan: Option<&IndexPlan>) -> &'static str {
+    match (backend, plan) {
+        (Backend::Sqlite, Some(_)) => "cases c NOT INDEXED",
+        _ => "cases c",
+    }
 }
 
 /// How many cases the index expression of a plan matches (the index alone, no row read).
@@ -488,7 +500,8 @@ pub async fn count(store: &Store, scope: Scope, f: &CaseFilter) -> Result<i64> {
     if let Some(p) = plan.as_ref().filter(|p| p.exact) {
         return index_count(store, p).await;
     }
-    let mut q = Q::new("SELECT COUNT(*) FROM cases c WHERE 1 = 1");
+    let mut q =
+        Q::new(&format!("SELECT COUNT(*) FROM {} WHERE 1 = 1", by_matches(store.backend(), plan.as_ref())));
     push_scope(&mut q, scope);
     push_filter_with(&mut q, store.backend(), f, plan.as_ref());
     Ok(q.query_scalar()?.fetch_one(store.reader()).await?)
@@ -562,9 +575,8 @@ pub async fn group_counts(
             GroupBy::Stage => "t.stage",
             GroupBy::Types => "t.pollution_types",
         };
-        let mut q = Q::new(&format!(
-            "SELECT {col}, CAST(SUM(t.n) AS BIGINT) FROM case_tally t WHERE t.n > 0"
-        ));
+        let mut q =
+            Q::new(&format!("SELECT {col}, CAST(SUM(t.n) AS BIGINT) FROM case_tally t WHERE t.n > 0"));
         push_tally_filter(&mut q, scope, f);
         q.push(&format!(" GROUP BY {col} ORDER BY {col}"));
         return Ok(q.query_as()?.fetch_all(store.reader()).await?);
@@ -615,9 +627,55 @@ pub async fn daily_counts_scan(store: &Store, scope: Scope, f: &CaseFilter) -> R
     Ok(q.query_as()?.fetch_all(store.reader()).await?)
 }
 
+/// Stages in which a case is still open at a township or department (what due times are kept for).
+const NOT_OPEN: &str = "('closed', 'partly_closed', 'duplicate', 'awaiting_verification')";
+
 /// Open cases past their due time, and open cases with a due time, per county (on-time/overdue
-/// chart): (county code, with a due time and still open, of which overdue at `now`).
+/// chart): (county code, with a due time and still open, of which overdue at `now`), by county code.
+///
+/// For the campaign or a county office: the open cases with a due time come from the tallies, the
+/// ones not yet due from the not-yet-due end of the partial index `cases_open_due` (few: only
+/// recent cases), and overdue is the difference — so the chart never counts the overdue backlog
+/// row by row.
 pub async fn open_due_by_county(
+    store: &Store,
+    scope: Scope,
+    campaign_id: i64,
+    now: i64,
+) -> Result<Vec<(Option<String>, i64, i64)>> {
+    if !matches!(scope, Scope::All | Scope::County(_)) {
+        return open_due_by_county_scan(store, scope, campaign_id, now).await;
+    }
+    let f = CaseFilter { campaign_id: Some(campaign_id), ..CaseFilter::default() };
+    let mut q = Q::new(&format!(
+        "SELECT NULLIF(t.county_code, ''), CAST(SUM(t.n) AS BIGINT) FROM case_tally t
+         WHERE t.n > 0 AND t.has_due = 1 AND t.stage NOT IN {NOT_OPEN}"
+    ));
+    push_tally_filter(&mut q, scope, &f);
+    q.push(" GROUP BY NULLIF(t.county_code, '')");
+    let with_due: Vec<(Option<String>, i64)> = q.query_as()?.fetch_all(store.reader()).await?;
+    // The same condition as the partial index (migration 0302), so only the index is read.
+    let mut q = Q::new("SELECT c.county_code, CAST(COUNT(*) AS BIGINT) FROM cases c WHERE c.campaign_id = ");
+    q.bind(campaign_id).push(" AND c.due_at >= ").bind(now);
+    q.push(&format!(" AND c.due_at IS NOT NULL AND c.stage NOT IN {NOT_OPEN}"));
+    push_scope(&mut q, scope);
+    q.push(" GROUP BY c.county_code");
+    let not_due: std::collections::BTreeMap<Option<String>, i64> =
+        q.query_as::<(Option<String>, i64)>()?.fetch_all(store.reader()).await?.into_iter().collect();
+    let mut out: Vec<(Option<String>, i64, i64)> = with_due
+        .into_iter()
+        .map(|(county, open)| {
+            let on_time = not_due.get(&county).copied().unwrap_or(0);
+            (county, open, open - on_time)
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+/// [`open_due_by_county`] by counting the cases themselves (any scope), by county code.
+#[doc(hidden)]
+pub async fn open_due_by_county_scan(
     store: &Store,
     scope: Scope,
     campaign_id: i64,
@@ -625,12 +683,12 @@ pub async fn open_due_by_county(
 ) -> Result<Vec<(Option<String>, i64, i64)>> {
     let mut q = Q::new("SELECT c.county_code, CAST(COUNT(*) AS BIGINT), CAST(SUM(CASE WHEN c.due_at < ");
     q.bind(now).push(" THEN 1 ELSE 0 END) AS BIGINT) FROM cases c WHERE c.campaign_id = ").bind(campaign_id);
-    // The same condition as the partial index `cases_open_due` (migration 0302), so the count reads
-    // only that index.
-    q.push(" AND c.due_at IS NOT NULL AND c.stage NOT IN ('closed', 'partly_closed', 'duplicate', 'awaiting_verification')");
+    q.push(&format!(" AND c.due_at IS NOT NULL AND c.stage NOT IN {NOT_OPEN}"));
     push_scope(&mut q, scope);
-    q.push(" GROUP BY c.county_code ORDER BY c.county_code");
-    Ok(q.query_as()?.fetch_all(store.reader()).await?)
+    q.push(" GROUP BY c.county_code");
+    let mut out: Vec<(Option<String>, i64, i64)> = q.query_as()?.fetch_all(store.reader()).await?;
+    out.sort();
+    Ok(out)
 }
 
 /// Open cases of the same township (or county when no township is known) and type, newest first —

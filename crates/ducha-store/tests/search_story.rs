@@ -253,7 +253,7 @@ async fn check(store: &Store, docs: &[Doc], scope: Scope, f: CaseFilter) {
 }
 
 /// The dashboards' counts from the tallies (kept by triggers) equal counting the cases.
-async fn tallies_match(store: &Store, campaign: i64, py: i64) {
+async fn tallies_match(store: &Store, campaign: i64, py: i64, mid: i64) {
     use ducha_store::cases::GroupBy;
     let all = CaseFilter { campaign_id: Some(campaign), ..CaseFilter::default() };
     let filters = [
@@ -277,6 +277,13 @@ async fn tallies_match(store: &Store, campaign: i64, py: i64) {
         }
     }
     assert!(compared > 20, "the seed spreads over groups");
+    for scope in [Scope::All, Scope::County(py)] {
+        for now in [0, mid, mid + 7 * 86_400_000, i64::MAX] {
+            let tally = cases::open_due_by_county(store, scope, campaign, now).await.unwrap();
+            let scan = cases::open_due_by_county_scan(store, scope, campaign, now).await.unwrap();
+            assert_eq!(tally, scan, "open/overdue at {now} {scope:?}");
+        }
+    }
     let stages = cases::stage_counts(store, Scope::All, campaign).await.unwrap();
     let scan = cases::group_counts_scan(store, Scope::All, &all, GroupBy::Stage).await.unwrap();
     assert_eq!(stages, scan.into_iter().map(|(s, n)| (s.unwrap_or_default(), n)).collect::<Vec<_>>());
@@ -285,7 +292,8 @@ async fn tallies_match(store: &Store, campaign: i64, py: i64) {
 async fn story(backend: Backend) {
     let (store, _db) = testing::fresh(backend).await;
     let (campaign, py, docs) = seed(&store).await;
-    tallies_match(&store, campaign, py).await;
+    let mid = docs[docs.len() / 2].received_at;
+    tallies_match(&store, campaign, py, mid).await;
     let text =
         |q: &str| CaseFilter { campaign_id: Some(campaign), text: Some(q.into()), ..CaseFilter::default() };
 
@@ -325,7 +333,11 @@ async fn story(backend: Backend) {
         CaseFilter { stages: vec!["closed".into(), "received".into()], ..all.clone() },
         CaseFilter { pollution_type: Some("水".into()), county_code: Some("410928".into()), ..all.clone() },
         CaseFilter { batch_id: batch, ..all.clone() },
-        CaseFilter { stages: vec!["assigned".into()], received_from: Some(docs[200].received_at), ..all.clone() },
+        CaseFilter {
+            stages: vec!["assigned".into()],
+            received_from: Some(docs[200].received_at),
+            ..all.clone()
+        },
         CaseFilter { county_code: Some("410922".into()), ..CaseFilter::default() },
         CaseFilter { county_code: Some("999999".into()), ..all.clone() },
     ] {
@@ -446,6 +458,9 @@ async fn story(backend: Backend) {
             township_code: rng.random_bool(0.3).then(|| rng.random_bool(0.8).then(|| township.to_owned())),
             pollution_types: rng.random_bool(0.3).then(|| TYPES[rng.random_range(0..TYPES.len())].to_owned()),
             county_unit_id: rng.random_bool(0.2).then(|| rng.random_bool(0.5).then_some(py)),
+            due_at: rng
+                .random_bool(0.6)
+                .then(|| rng.random_bool(0.9).then(|| d.received_at + rng.random_range(1..20) * 86_400_000)),
             ..CasePatch::default()
         };
         cases::update(&mut tx, d.id, row.version, &patch, 3).await.unwrap();
@@ -455,12 +470,16 @@ async fn story(backend: Backend) {
         .execute(store.reader())
         .await
         .unwrap();
-    sqlx::query("DELETE FROM cases WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM assignments WHERE case_id = $1)")
-        .bind(docs[3].id)
-        .execute(store.reader())
-        .await
-        .unwrap();
-    tallies_match(&store, campaign, py).await;
+    sqlx::query(
+        "DELETE FROM cases WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM assignments WHERE case_id = $1)",
+    )
+    .bind(docs[3].id)
+    .execute(store.reader())
+    .await
+    .unwrap();
+    tallies_match(&store, campaign, py, mid).await;
+    let open = cases::open_due_by_county(&store, Scope::All, campaign, mid + 7 * 86_400_000).await.unwrap();
+    assert!(open.iter().any(|r| r.2 > 0) && open.iter().any(|r| r.1 > r.2), "{open:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
