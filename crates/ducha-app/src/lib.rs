@@ -45,6 +45,8 @@ pub struct App {
     pub triage: std::sync::Arc<triage::TriageEngine>,
     /// The working-time calendar (holidays and 调休) every due time is counted on.
     pub calendar: std::sync::Arc<ducha_domain::calendar::WorkCalendar>,
+    /// Intakes waiting to share one write transaction (see [`intake::IntakeGroup`]).
+    pub intake_group: Arc<intake::IntakeGroup>,
 }
 
 impl App {
@@ -59,6 +61,7 @@ impl App {
             cipher,
             triage: triage::TriageEngine::builtin(),
             calendar: Arc::new(calendar),
+            intake_group: Arc::new(intake::IntakeGroup::default()),
         }
     }
 

@@ -352,6 +352,79 @@ async fn identity(backend: Backend) {
     }
 }
 
+/// Group commit: concurrent intakes share write transactions, yet each caller gets its own answer
+/// — distinct cases and accept numbers, identities and audit records for every 201 — and one that
+/// fails inside a group (its day's accept numbers are used up) fails alone.
+async fn group_commit(backend: Backend) {
+    let fx = setup(backend).await;
+    let op = fx.token("op").await;
+    let campaign = ducha_store::directory::current_campaign(&fx.app.store).await.unwrap().unwrap();
+    // 2023-12-13 (Beijing) has no accept numbers left.
+    let mut tx = fx.app.store.begin().await.unwrap();
+    for _ in 0..9999 {
+        cases::next_accept_serial(&mut tx, campaign.id, "20231213").await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let before = counts(&fx).await;
+    let mut tasks = Vec::new();
+    for i in 0..48 {
+        let router = fx.router.clone();
+        let op = op.clone();
+        // Every eighth is dated the exhausted day.
+        let received = if i % 8 == 3 { "2023-12-13T09:00:00+08:00" } else { "2023-12-14T09:00:00+08:00" };
+        tasks.push(tokio::spawn(async move {
+            let body = json!({ "channel": "phone", "text": format!("濮阳县柳屯镇第{i}号塑料颗粒加工点夜间冒黑烟"), "received_at": received, "complainant": { "name": format!("举报人{i}"), "phone": "13803930123" } });
+            let req = axum::http::Request::builder()
+                .method("POST")
+                .uri("/api/v1/cases")
+                .header("authorization", format!("Bearer {op}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap();
+            let resp = tower::ServiceExt::oneshot(router, req).await.unwrap();
+            let status = resp.status();
+            let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
+            (i, status, serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default())
+        }));
+    }
+    let mut accepted = std::collections::BTreeMap::new();
+    for t in tasks {
+        let (i, status, body) = t.await.unwrap();
+        if i % 8 == 3 {
+            assert_eq!(status, StatusCode::CONFLICT, "{i}: {body}");
+            assert_eq!(body["error"]["code"], "accept_no_exhausted", "{body}");
+        } else {
+            assert_eq!(status, StatusCode::CREATED, "{i}: {body}");
+            let no = body["accept_no"].as_str().unwrap().to_owned();
+            assert!(
+                accepted.insert(no, (i, body["id"].as_i64().unwrap())).is_none(),
+                "accept numbers are unique"
+            );
+        }
+    }
+    assert_eq!(accepted.len(), 42);
+    assert!(fx.app.intake_group.largest_group() > 1, "intakes shared a transaction");
+    let after = counts(&fx).await;
+    assert_eq!(after.0 - before.0, 42, "one case per 201, none for the refused");
+    assert_eq!(after.1 - before.1, 42, "one audit record per 201");
+    for (i, id) in accepted.values() {
+        let c = cases::get(&fx.app.store, *id).await.unwrap().unwrap();
+        assert!(c.original_text.contains(&format!("第{i}号")), "the answer names the caller's own case");
+        let who =
+            cases::identity(&fx.app.store, fx.app.cipher.as_ref().unwrap(), *id).await.unwrap().unwrap();
+        assert_eq!(who.name.as_deref(), Some(format!("举报人{i}").as_str()));
+    }
+    let v = audit::verify(&fx.app.store).await.unwrap();
+    assert!(v.broken.is_none(), "the chain holds: {v:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_commit_all_backends() {
+    for b in testing::backends() {
+        group_commit(b).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jurisdiction_all_backends() {
     for b in testing::backends() {
