@@ -396,7 +396,8 @@ fn push_filter_with(q: &mut Q, backend: Backend, f: &CaseFilter, plan: Option<&I
 ///
 /// Planned per query so that a million cases answer in well under 200 ms: when the search index
 /// takes part, its own count (fast: FTS5 and GIN count token postings, not rows) is the total if the
-/// index alone decides the filter; and on SQLite a list with many matches walks the
+/// index alone decides the filter (else the matches are counted row by row, driven by the index);
+/// and on SQLite a list with many matches walks the
 /// `(campaign_id, received_at)` index newest-first, testing each entry's id against the index's
 /// matches without reading the row, and stops after the page — rather than reading and sorting
 /// every match. Few matches are read and sorted directly.
@@ -415,13 +416,8 @@ pub async fn list_planned(
 ) -> Result<(Vec<CaseRow>, i64)> {
     let backend = store.backend();
     let plan = index_plan(backend, scope, f, true);
-    let matches = match &plan {
-        Some(p) => Some(index_count(store, p).await?),
-        None => None,
-    };
-    let total = match (&plan, matches) {
-        (Some(p), Some(n)) if p.exact => n,
-        (_, Some(0)) => 0,
+    let total = match &plan {
+        Some(p) if p.exact => index_count(store, p).await?,
         _ => {
             let mut cq =
                 Q::new(&format!("SELECT COUNT(*) FROM {} WHERE 1 = 1", by_matches(backend, plan.as_ref())));
@@ -433,8 +429,7 @@ pub async fn list_planned(
     if total == 0 {
         return Ok((Vec::new(), 0));
     }
-    let walk =
-        backend == Backend::Sqlite && f.campaign_id.is_some() && matches.is_some_and(|n| n > walk_from);
+    let walk = backend == Backend::Sqlite && f.campaign_id.is_some() && plan.is_some() && total > walk_from;
     let cols: String = CASE_COLS.split(", ").map(|c| format!("c.{c}")).collect::<Vec<_>>().join(", ");
     let from = if walk { "cases c INDEXED BY cases_received" } else { by_matches(backend, plan.as_ref()) };
     let mut q = Q::new(&format!("SELECT {cols} FROM {from} WHERE 1 = 1"));
