@@ -180,9 +180,9 @@ fn expect() -> BTreeMap<(&'static str, &'static str), Access> {
         ("GET", "/tasks", Only(STAFF)),
         ("GET", "/extensions", Only(&[City, County])),
         ("GET", "/api/v1/alerts", Only(OFFICES)),
-        ("POST", "/api/v1/alerts/{id}/ack", NO_ONE_MISSING),
+        ("POST", "/api/v1/alerts/{id}/ack", Only(OFFICES)),
         ("GET", "/alerts", Only(OFFICES)),
-        ("POST", "/alerts/{id}/ack", NO_ONE_MISSING),
+        ("POST", "/alerts/{id}/ack", Only(OFFICES)),
         ("GET", "/api/v1/metrics/outcomes", Only(STAFF)),
         ("GET", "/tongji", Only(STAFF)),
         ("GET", "/api/v1/burden", Only(BOARDS)),
@@ -283,6 +283,9 @@ struct World {
     /// The 濮阳县 column's disclosure (published) and 华龙区's (a draft).
     disc_py: i64,
     disc_hl: i64,
+    /// Alerts (一刀切 detector kind) addressed to 濮阳县's and 华龙区's offices.
+    alert_py: i64,
+    alert_hl: i64,
     tokens: BTreeMap<R, String>,
     sessions: BTreeMap<R, Session>,
     user_ids: BTreeMap<R, i64>,
@@ -430,6 +433,32 @@ async fn world(backend: Backend) -> World {
         sources.push(r.json["id"].as_i64().unwrap());
     }
 
+    let mut alerts = Vec::new();
+    for county in ["410928", "410902"] {
+        let unit = fx.unit_id(&format!("county-{county}")).await;
+        let mut tx = fx.app.store.begin().await.unwrap();
+        let (id, _) = ducha_store::handling::raise_alert(
+            &mut tx,
+            &ducha_store::handling::NewAlert {
+                kind: "blanket_shutdown".into(),
+                alert_key: format!("matrix-{county}"),
+                level: "county".into(),
+                unit_id: Some(unit),
+                county_code: Some(county.into()),
+                title: "疑似一刀切".into(),
+                summary: "同一行业短期内多家停产".into(),
+                evidence: vec![],
+                case_ids: vec![],
+                escalation: 0,
+            },
+            fx.app.now_ms(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        alerts.push(id);
+    }
+
     let mut tokens = BTreeMap::new();
     let mut sessions = BTreeMap::new();
     let mut user_ids = BTreeMap::new();
@@ -451,6 +480,8 @@ async fn world(backend: Backend) -> World {
         source_hl: sources[1],
         disc_py: d.id,
         disc_hl,
+        alert_py: alerts[0],
+        alert_hl: alerts[1],
         tokens,
         sessions,
         user_ids,
@@ -476,6 +507,7 @@ enum Param {
     Source,
     Disclosure,
     Batch,
+    Alert,
     Missing,
     Free,
 }
@@ -483,8 +515,13 @@ enum Param {
 fn param_of(path: &str) -> Param {
     if !path.contains('{') {
         Param::None
-    } else if path.contains("/alerts/{id}") || path.contains("/attachments/{id}") && !path.contains("cases") {
+    } else if path.contains("/opinion/alerts/{id}")
+        || path.contains("/yuqing/alerts/{id}")
+        || path.contains("/attachments/{id}") && !path.contains("cases")
+    {
         Param::Missing
+    } else if path.contains("/alerts/{id}") {
+        Param::Alert
     } else if path.contains("/cases/{id}") {
         Param::Case
     } else if path.contains("/items/{id}") {
@@ -502,7 +539,7 @@ fn param_of(path: &str) -> Param {
 
 /// Whether a parameter names something that belongs to one jurisdiction.
 fn bound(p: Param) -> bool {
-    matches!(p, Param::Case | Param::Item | Param::Source | Param::Disclosure)
+    matches!(p, Param::Case | Param::Item | Param::Source | Param::Disclosure | Param::Alert)
 }
 
 impl World {
@@ -577,6 +614,13 @@ impl World {
                 }
             }
             Param::Batch => self.batch,
+            Param::Alert => {
+                if own {
+                    self.alert_py
+                } else {
+                    self.alert_hl
+                }
+            }
             Param::Missing => 999_999,
         };
         vec![path.replace("{case_id}", &case.id.to_string()).replace("{id}", &id.to_string())]
@@ -645,6 +689,9 @@ async fn fingerprint(fx: &Fx) -> Vec<String> {
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, status FROM disclosures ORDER BY id").fetch_all(db).await.unwrap();
     out.extend(rows.into_iter().map(|(id, s)| format!("disclosure {id} {s}")));
+    let rows: Vec<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, acknowledged_at FROM alerts ORDER BY id").fetch_all(db).await.unwrap();
+    out.extend(rows.into_iter().map(|(id, a)| format!("alert {id} {a:?}")));
     let rows: Vec<(i64, String, i64)> =
         sqlx::query_as("SELECT id, status, updated_at FROM opinion_sources ORDER BY id")
             .fetch_all(db)
@@ -850,6 +897,14 @@ async fn check_route(w: &World, spec: &RouteSpec, access: Access, t: &mut Tally)
                         let diff: Vec<_> = after.iter().filter(|x| !before.contains(x)).collect();
                         t.failures.push(format!("{at}: a refused write changed stored state: {diff:?}"));
                     }
+                }
+                // An allowed read of a case really shows that case (not an empty shell).
+                if !write
+                    && got == Class::Allowed
+                    && matches!(path, "/api/v1/cases/{id}" | "/cases/{id}" | "/cases/{id}/report")
+                    && !r.text.contains(&target.accept_no)
+                {
+                    t.failures.push(format!("{at}: allowed, but the case {} is not shown", target.accept_no));
                 }
                 // No other jurisdiction's case, anywhere a scoped role looks (public pages aside).
                 if !public {
