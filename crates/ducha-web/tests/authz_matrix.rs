@@ -739,6 +739,21 @@ impl World {
                 j(json!({ "channel": "phone", "result": "answered", "satisfaction": "满意" }))
             }
             ("POST", "/api/v1/batches") => j(json!({ "date": "2023-12-14" })),
+            ("POST", "/api/v1/triage/suggest") => j(json!({ "text": "柳屯镇南街村塑料颗粒作坊又在冒黑烟" })),
+            ("POST", "/api/v1/opinion/items") => {
+                j(json!({ "text": "濮阳县柳屯镇网友说塑料作坊晚上冒黑烟。", "platform": "weibo" }))
+            }
+            ("POST", "/api/v1/opinion/sources") => {
+                j(json!({ "name": format!("矩阵源{role:?}"), "url": "http://127.0.0.1:9/matrix.xml" }))
+            }
+            ("POST", "/api/v1/accountability") => j(json!({
+                "person_name": "刘明远", "position": "副镇长", "person_level": "section", "unit": "柳屯镇人民政府",
+                "kind": "admonishment", "kind_detail": "", "basis": "对辖区散乱污企业监管不力",
+                "case_ids": [case.accept_no], "typical": false,
+            })),
+            ("POST", "/yuqing/items/new") => {
+                f(&[("text", "濮阳县柳屯镇网友说塑料作坊晚上冒黑烟。"), ("platform", "weibo")])
+            }
             ("POST", "/api/v1/opinion/items/{id}/actions") => {
                 j(json!({ "action": "note", "note": "矩阵核对" }))
             }
