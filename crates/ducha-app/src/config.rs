@@ -17,6 +17,7 @@ pub struct Config {
     /// address, also the burst size; more are answered 429 with `Retry-After`. Default 30: far more
     /// than a person needs, while several people behind one office NAT can still log in together.
     /// Works beside the per-account lockout, which stops guessing one account's password.
+    /// 登录限流：同一客户端地址每分钟最多登录（含失败）次数，默认 30；超出返回 429 并提示稍后再试。
     pub login_rate_per_minute: u32,
     /// Argon2 memory cost in KiB (19456 = OWASP's recommendation; tests use less).
     pub argon2_m_cost: u32,

@@ -53,6 +53,7 @@ pub struct PublicConfig {
     /// Anonymous form posts (a callback answer `POST /huifang/{token}`, a discipline report
     /// `POST /jiandu` or `POST /api/v1/discipline`) accepted per minute from one client address, also
     /// the burst size; more are answered 429 with `Retry-After`. Default 10.
+    /// 公众表单限流：同一客户端地址每分钟最多提交回访评价、督察纪律反映的次数，默认 10。
     pub post_rate_per_minute: u32,
     /// The Open311 `jurisdiction_id` this deployment answers to (optional in requests).
     pub open311_jurisdiction: String,
