@@ -202,10 +202,17 @@ pub async fn logout(
     headers: axum::http::HeaderMap,
     ApiUser(_u): ApiUser,
 ) -> Result<StatusCode, ApiError> {
-    if let Some(t) =
-        headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
-    {
-        st.app.logout(t.trim()).await?;
+    // The session the request authenticated with: the bearer token, else the session cookie
+    // (`ApiUser` accepts both, so both must end here).
+    let bearer =
+        headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let jar = axum_extra::extract::CookieJar::from_headers(&headers);
+    let token = match bearer {
+        Some(t) => Some(t.trim().to_owned()),
+        None => jar.get(crate::extract::SESSION_COOKIE).map(|c| c.value().to_owned()),
+    };
+    if let Some(t) = token {
+        st.app.logout(&t).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -59,9 +59,10 @@ impl Limiter {
             e.tokens -= 1.0;
             Ok(())
         } else {
-            let wait_s = (1.0 - e.tokens) * 60.0 / cap;
+            // Whole milliseconds first (so float noise cannot add a second), then whole seconds up.
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            Err(wait_s.ceil().max(1.0) as u64)
+            let wait_ms = ((1.0 - e.tokens) * 60_000.0 / cap).round() as u64;
+            Err(wait_ms.div_ceil(1000).max(1))
         }
     }
 

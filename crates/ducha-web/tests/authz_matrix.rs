@@ -1006,6 +1006,27 @@ async fn matrix(backend: Backend) {
     );
     assert!(t.failures.is_empty(), "{} failures:\n{}", t.failures.len(), t.failures.join("\n"));
     references_in_bodies(&w).await;
+    api_logout_with_the_cookie_ends_that_session(&w).await;
+}
+
+/// `DELETE /api/v1/session` accepts the session cookie (with its CSRF header) like every API route;
+/// answering 204 must then mean that session has ended.
+async fn api_logout_with_the_cookie_ends_that_session(w: &World) {
+    let s = login(&w.fx, "county_py").await;
+    let del = Request::delete("/api/v1/session")
+        .header("cookie", &s.cookie)
+        .header("x-csrf-token", &s.csrf)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(w.fx.send(del).await.status, StatusCode::NO_CONTENT);
+    let me =
+        w.fx.send(Request::get("/api/v1/me").header("cookie", &s.cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        me.status,
+        StatusCode::UNAUTHORIZED,
+        "the cookie session still works after logout: {}",
+        me.text
+    );
 }
 
 /// Writes that name a case in their body (not their path) treat another jurisdiction's case exactly
