@@ -153,7 +153,7 @@ fn expect() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/api/v1/triage/suggest", Only(INTAKE)),
         ("GET", "/api/v1/cases/{id}/attachments", Only(CASE_READERS)),
         ("POST", "/api/v1/cases/{id}/attachments", Only(&[Op, Team, City, County, Town, Dept])),
-        ("GET", "/api/v1/attachments/{id}", NO_ONE_MISSING),
+        ("GET", "/api/v1/attachments/{id}", Only(CASE_READERS)),
         ("GET", "/api/v1/cases/{id}/report", Only(CASE_READERS)),
         ("PUT", "/api/v1/cases/{id}/report", Only(&[Town, Dept])),
         ("POST", "/api/v1/cases/{id}/callbacks", Only(INTAKE)),
@@ -164,7 +164,7 @@ fn expect() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/cases/{id}/identity", Only(INTAKE)),
         ("POST", "/cases/{id}/triage", Only(&[Op, Team, City])),
         ("POST", "/cases/{id}/attachments", Only(&[Op, Team, City, County, Town, Dept])),
-        ("GET", "/attachments/{id}", NO_ONE_MISSING),
+        ("GET", "/attachments/{id}", Only(CASE_READERS)),
         ("GET", "/cases/{id}/report", Only(CASE_READERS)),
         ("POST", "/cases/{id}/report", Only(&[Town, Dept])),
         ("POST", "/cases/{id}/callback", Only(INTAKE)),
@@ -286,6 +286,8 @@ struct World {
     /// Alerts (一刀切 detector kind) addressed to 濮阳县's and 华龙区's offices.
     alert_py: i64,
     alert_hl: i64,
+    /// One evidence file per case (case id → attachment id), uploaded by its handler.
+    attachments: BTreeMap<i64, i64>,
     tokens: BTreeMap<R, String>,
     sessions: BTreeMap<R, Session>,
     user_ids: BTreeMap<R, i64>,
@@ -459,6 +461,13 @@ async fn world(backend: Backend) -> World {
         alerts.push(id);
     }
 
+    let mut attachments = BTreeMap::new();
+    for (case_id, h) in [(a, "liutun"), (b, "yuecun"), (c, "dept_py")] {
+        let u = user(&fx, h).await;
+        let row = fx.app.add_attachment(&u, case_id, "现场记录.pdf", b"%PDF-1.4 matrix").await.unwrap();
+        attachments.insert(case_id, row.id);
+    }
+
     let mut tokens = BTreeMap::new();
     let mut sessions = BTreeMap::new();
     let mut user_ids = BTreeMap::new();
@@ -482,6 +491,7 @@ async fn world(backend: Backend) -> World {
         disc_hl,
         alert_py: alerts[0],
         alert_hl: alerts[1],
+        attachments,
         tokens,
         sessions,
         user_ids,
@@ -508,6 +518,7 @@ enum Param {
     Disclosure,
     Batch,
     Alert,
+    Attachment,
     Missing,
     Free,
 }
@@ -515,11 +526,10 @@ enum Param {
 fn param_of(path: &str) -> Param {
     if !path.contains('{') {
         Param::None
-    } else if path.contains("/opinion/alerts/{id}")
-        || path.contains("/yuqing/alerts/{id}")
-        || path.contains("/attachments/{id}") && !path.contains("cases")
-    {
+    } else if path.contains("/opinion/alerts/{id}") || path.contains("/yuqing/alerts/{id}") {
         Param::Missing
+    } else if path.contains("/attachments/{id}") && !path.contains("cases") {
+        Param::Attachment
     } else if path.contains("/alerts/{id}") {
         Param::Alert
     } else if path.contains("/cases/{id}") {
@@ -539,7 +549,10 @@ fn param_of(path: &str) -> Param {
 
 /// Whether a parameter names something that belongs to one jurisdiction.
 fn bound(p: Param) -> bool {
-    matches!(p, Param::Case | Param::Item | Param::Source | Param::Disclosure | Param::Alert)
+    matches!(
+        p,
+        Param::Case | Param::Item | Param::Source | Param::Disclosure | Param::Alert | Param::Attachment
+    )
 }
 
 impl World {
@@ -614,6 +627,7 @@ impl World {
                 }
             }
             Param::Batch => self.batch,
+            Param::Attachment => self.attachments[&case.id],
             Param::Alert => {
                 if own {
                     self.alert_py
