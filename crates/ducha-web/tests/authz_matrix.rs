@@ -105,7 +105,6 @@ const DASHBOARDS: &[R] = &[Op, Team, Admin, City, County, Opinion];
 const OPINION_VIEW: &[R] = &[Team, City, County, Town, Dept, Opinion];
 /// The opinion daily report and press briefing.
 const OPINION_REPORT: &[R] = &[Team, City, Opinion];
-const NO_ONE: &[R] = &[];
 
 /// The expectation of one route: `(method, path)` as registered → access.
 fn expect() -> BTreeMap<(&'static str, &'static str), Access> {
@@ -202,7 +201,8 @@ fn expect() -> BTreeMap<(&'static str, &'static str), Access> {
         // --- opinion desk ---
         ("GET", "/api/v1/opinion/items", Only(OPINION_VIEW)),
         ("POST", "/api/v1/opinion/items", Only(DESKS)),
-        ("GET", "/api/v1/opinion/items/{id}", Only(DESKS)),
+        // The desk, and the township its item was alerted to (柳屯镇 for the 濮阳县 item).
+        ("GET", "/api/v1/opinion/items/{id}", Only(&[Opinion, Town])),
         ("POST", "/api/v1/opinion/items/{id}/actions", Only(DESKS)),
         ("POST", "/api/v1/opinion/items/{id}/links", Only(DESKS)),
         ("DELETE", "/api/v1/opinion/items/{id}/links/{case_id}", Only(DESKS)),
@@ -212,7 +212,8 @@ fn expect() -> BTreeMap<(&'static str, &'static str), Access> {
         ("PATCH", "/api/v1/opinion/sources/{id}", Only(DESKS)),
         ("POST", "/api/v1/opinion/sources/{id}/poll", Only(DESKS)),
         ("GET", "/api/v1/opinion/alerts", Only(OPINION_VIEW)),
-        ("POST", "/api/v1/opinion/alerts/{id}/ack", NO_ONE_MISSING),
+        // An opinion alert is acknowledged by the township it was sent to.
+        ("POST", "/api/v1/opinion/alerts/{id}/ack", Only(&[Town])),
         ("GET", "/api/v1/opinion/report", Only(OPINION_REPORT)),
         ("GET", "/api/v1/opinion/report.xlsx", Only(OPINION_REPORT)),
         ("GET", "/api/v1/opinion/briefing", Only(OPINION_REPORT)),
@@ -221,12 +222,12 @@ fn expect() -> BTreeMap<(&'static str, &'static str), Access> {
         ("GET", "/yuqing/items", Only(OPINION_VIEW)),
         ("GET", "/yuqing/items/new", Only(DESKS)),
         ("POST", "/yuqing/items/new", Only(DESKS)),
-        ("GET", "/yuqing/items/{id}", Only(DESKS)),
+        ("GET", "/yuqing/items/{id}", Only(&[Opinion, Town])),
         ("POST", "/yuqing/items/{id}/act", Only(DESKS)),
         ("POST", "/yuqing/items/{id}/link", Only(DESKS)),
         ("POST", "/yuqing/items/{id}/unlink", Only(DESKS)),
         ("GET", "/yuqing/alerts", Only(OPINION_VIEW)),
-        ("POST", "/yuqing/alerts/{id}/ack", NO_ONE_MISSING),
+        ("POST", "/yuqing/alerts/{id}/ack", Only(&[Town])),
         ("GET", "/yuqing/sources", Only(DESKS)),
         ("POST", "/yuqing/sources", Only(DESKS)),
         ("POST", "/yuqing/sources/{id}", Only(DESKS)),
@@ -251,10 +252,6 @@ fn expect() -> BTreeMap<(&'static str, &'static str), Access> {
     }
     m
 }
-
-/// Routes whose object the fixture does not create (the id is one that does not exist): every
-/// role must be refused or told "not found", and anonymous callers are refused.
-const NO_ONE_MISSING: Access = Only(NO_ONE);
 
 // ---------------------------------------------------------------------------------------------
 // The fixture
@@ -288,6 +285,9 @@ struct World {
     alert_hl: i64,
     /// One evidence file per case (case id → attachment id), uploaded by its handler.
     attachments: BTreeMap<i64, i64>,
+    /// The desks' alerts of their items to 柳屯镇 and 岳村镇.
+    opinion_alert_py: i64,
+    opinion_alert_hl: i64,
     tokens: BTreeMap<R, String>,
     sessions: BTreeMap<R, Session>,
     user_ids: BTreeMap<R, i64>,
@@ -461,6 +461,29 @@ async fn world(backend: Backend) -> World {
         alerts.push(id);
     }
 
+    let mut opinion_alerts = Vec::new();
+    for (desk, item) in [("opinion", items[0]), ("opinion_hl", items[1])] {
+        let t = fx.token(desk).await;
+        for (action, note) in [("assess", "网友集中反映，需属地核实"), ("alert", "请属地核实")]
+        {
+            let r = fx
+                .json(
+                    "POST",
+                    &format!("/api/v1/opinion/items/{item}/actions"),
+                    Some(&t),
+                    Some(json!({ "action": action, "note": note })),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        }
+        let id: i64 =
+            sqlx::query_scalar("SELECT MAX(id) FROM opinion_alerts WHERE item_id = $1 AND kind = 'alert'")
+                .bind(item)
+                .fetch_one(fx.app.store.reader())
+                .await
+                .unwrap();
+        opinion_alerts.push(id);
+    }
     let mut attachments = BTreeMap::new();
     for (case_id, h) in [(a, "liutun"), (b, "yuecun"), (c, "dept_py")] {
         let u = user(&fx, h).await;
@@ -492,6 +515,8 @@ async fn world(backend: Backend) -> World {
         alert_py: alerts[0],
         alert_hl: alerts[1],
         attachments,
+        opinion_alert_py: opinion_alerts[0],
+        opinion_alert_hl: opinion_alerts[1],
         tokens,
         sessions,
         user_ids,
@@ -519,7 +544,7 @@ enum Param {
     Batch,
     Alert,
     Attachment,
-    Missing,
+    OpinionAlert,
     Free,
 }
 
@@ -527,7 +552,7 @@ fn param_of(path: &str) -> Param {
     if !path.contains('{') {
         Param::None
     } else if path.contains("/opinion/alerts/{id}") || path.contains("/yuqing/alerts/{id}") {
-        Param::Missing
+        Param::OpinionAlert
     } else if path.contains("/attachments/{id}") && !path.contains("cases") {
         Param::Attachment
     } else if path.contains("/alerts/{id}") {
@@ -551,7 +576,13 @@ fn param_of(path: &str) -> Param {
 fn bound(p: Param) -> bool {
     matches!(
         p,
-        Param::Case | Param::Item | Param::Source | Param::Disclosure | Param::Alert | Param::Attachment
+        Param::Case
+            | Param::Item
+            | Param::Source
+            | Param::Disclosure
+            | Param::Alert
+            | Param::Attachment
+            | Param::OpinionAlert
     )
 }
 
@@ -635,7 +666,13 @@ impl World {
                     self.alert_hl
                 }
             }
-            Param::Missing => 999_999,
+            Param::OpinionAlert => {
+                if own {
+                    self.opinion_alert_py
+                } else {
+                    self.opinion_alert_hl
+                }
+            }
         };
         vec![path.replace("{case_id}", &case.id.to_string()).replace("{id}", &id.to_string())]
     }
@@ -706,6 +743,12 @@ async fn fingerprint(fx: &Fx) -> Vec<String> {
     let rows: Vec<(i64, Option<i64>)> =
         sqlx::query_as("SELECT id, acknowledged_at FROM alerts ORDER BY id").fetch_all(db).await.unwrap();
     out.extend(rows.into_iter().map(|(id, a)| format!("alert {id} {a:?}")));
+    let rows: Vec<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, acknowledged_at FROM opinion_alerts ORDER BY id")
+            .fetch_all(db)
+            .await
+            .unwrap();
+    out.extend(rows.into_iter().map(|(id, a)| format!("opinion alert {id} {a:?}")));
     let rows: Vec<(i64, String, i64)> =
         sqlx::query_as("SELECT id, status, updated_at FROM opinion_sources ORDER BY id")
             .fetch_all(db)
