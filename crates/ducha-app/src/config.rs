@@ -13,6 +13,12 @@ pub struct Config {
     pub login_max_failures: i64,
     /// Minutes an account stays locked.
     pub lockout_minutes: i64,
+    /// Password logins (`POST /login`, `POST /api/v1/session`) accepted per minute from one client
+    /// address, also the burst size; more are answered 429 with `Retry-After`. Default 30: far more
+    /// than a person needs, while several people behind one office NAT can still log in together.
+    /// Works beside the per-account lockout, which stops guessing one account's password.
+    /// 登录限流：同一客户端地址每分钟最多登录（含失败）次数，默认 30；超出返回 429 并提示稍后再试。
+    pub login_rate_per_minute: u32,
     /// Argon2 memory cost in KiB (19456 = OWASP's recommendation; tests use less).
     pub argon2_m_cost: u32,
     pub argon2_t_cost: u32,
@@ -66,6 +72,7 @@ impl Default for Config {
             cookie_secure: false,
             login_max_failures: 5,
             lockout_minutes: 15,
+            login_rate_per_minute: 30,
             argon2_m_cost: 19456,
             argon2_t_cost: 2,
             public_base_url: "http://127.0.0.1:8080".into(),
@@ -81,8 +88,13 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Cheap password hashing for tests.
+    /// Cheap password hashing for tests. In-process requests carry no client address and so share
+    /// one rate-limit bucket, and the fixtures' clock stands still (buckets never refill), so the
+    /// login and public-post limits are raised; tests of the limits set their own.
     pub fn for_tests() -> Self {
-        Self { argon2_m_cost: 256, argon2_t_cost: 1, ..Self::default() }
+        let mut cfg =
+            Self { argon2_m_cost: 256, argon2_t_cost: 1, login_rate_per_minute: 10_000, ..Self::default() };
+        cfg.public.post_rate_per_minute = 10_000;
+        cfg
     }
 }

@@ -50,6 +50,11 @@ pub struct PublicConfig {
     pub open311_api_keys: Vec<String>,
     /// Open311 POSTs allowed per minute per client (API key, or address when known).
     pub open311_rate_per_minute: u32,
+    /// Anonymous form posts (a callback answer `POST /huifang/{token}`, a discipline report
+    /// `POST /jiandu` or `POST /api/v1/discipline`) accepted per minute from one client address, also
+    /// the burst size; more are answered 429 with `Retry-After`. Default 10.
+    /// 公众表单限流：同一客户端地址每分钟最多提交回访评价、督察纪律反映的次数，默认 10。
+    pub post_rate_per_minute: u32,
     /// The Open311 `jurisdiction_id` this deployment answers to (optional in requests).
     pub open311_jurisdiction: String,
     /// Seconds a server instance trusts its public-page cache before asking the database whether
@@ -64,6 +69,7 @@ impl Default for PublicConfig {
             open311_require_api_key: false,
             open311_api_keys: Vec::new(),
             open311_rate_per_minute: 10,
+            post_rate_per_minute: 10,
             open311_jurisdiction: "puyang.gov.cn".into(),
             cache_recheck_seconds: 1,
         }

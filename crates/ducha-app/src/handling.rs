@@ -584,11 +584,13 @@ impl App {
                 Ok(id) => cases::get(&self.store, id).await?,
                 Err(_) => cases::get_by_accept_no(&self.store, key.trim()).await?,
             };
-            let c = c
-                .filter(|c| c.campaign_id == campaign.id)
-                .ok_or_else(|| AppError::invalid("case_ids", format!("未找到案件“{key}”")))?;
+            // A case outside the user's jurisdiction answers exactly like one that does not exist
+            // (a different message would tell a county which accept numbers exist elsewhere).
+            let not_found =
+                || AppError::invalid("case_ids", format!("未找到案件“{key}”，或该案件不在您的管辖范围内"));
+            let c = c.filter(|c| c.campaign_id == campaign.id).ok_or_else(not_found)?;
             if !cases::in_scope(&self.store, user.scope(), c.id).await? {
-                return Err(AppError::invalid("case_ids", format!("案件“{key}”不在您的管辖范围内")));
+                return Err(not_found());
             }
             let (report, _, _) = self.load_report(c.id).await?;
             findings.insert(key.clone(), report.finding());

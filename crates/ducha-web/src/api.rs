@@ -16,6 +16,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::ratelimit::{Login, Throttle};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -181,6 +182,7 @@ pub struct RegionQuery {
 #[utoipa::path(post, path = "/api/v1/session", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
+    _: Throttle<Login>,
     State(st): State<AppState>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
@@ -200,10 +202,17 @@ pub async fn logout(
     headers: axum::http::HeaderMap,
     ApiUser(_u): ApiUser,
 ) -> Result<StatusCode, ApiError> {
-    if let Some(t) =
-        headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
-    {
-        st.app.logout(t.trim()).await?;
+    // The session the request authenticated with: the bearer token, else the session cookie
+    // (`ApiUser` accepts both, so both must end here).
+    let bearer =
+        headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    let jar = axum_extra::extract::CookieJar::from_headers(&headers);
+    let token = match bearer {
+        Some(t) => Some(t.trim().to_owned()),
+        None => jar.get(crate::extract::SESSION_COOKIE).map(|c| c.value().to_owned()),
+    };
+    if let Some(t) = token {
+        st.app.logout(&t).await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -20,6 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
+use crate::ratelimit::{PublicPost, Throttle};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SendBatchRequest {
@@ -414,6 +415,7 @@ pub async fn burden(
     description = "反映督察组及其成员执行督察纪律情况（R6）。无需登录；联系方式加密保存，仅省督察办可见。",
     responses((status = 201, body = IdView), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn submit_discipline(
+    _: Throttle<PublicPost>,
     State(st): State<AppState>,
     ApiJson(r): ApiJson<DisciplineReport>,
 ) -> Result<impl IntoResponse, ApiError> {

@@ -21,7 +21,9 @@ pub mod pages_intake;
 pub mod pages_public;
 pub mod pages_work;
 pub mod public;
+pub mod ratelimit;
 pub mod report_form;
+pub mod routes;
 pub mod xlsx;
 pub mod yuqing;
 
@@ -33,7 +35,6 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use base64::Engine as _;
 use ducha_app::{App, AppError};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -43,6 +44,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::error::{ApiError, PageError, wants_json};
+pub use crate::routes::{RouteSpec, Routes};
 
 /// Shared by every handler.
 #[derive(Debug, Clone)]
@@ -51,8 +53,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Cached public answers (`/gongkai`, Open311 reads), emptied on publish.
     pub public: std::sync::Arc<public::PublicCache>,
-    /// Open311 POST rate limits.
-    pub open311: std::sync::Arc<open311::Limiter>,
+    /// Rate limits of anonymous POSTs (login, public forms, Open311).
+    pub limiter: std::sync::Arc<ratelimit::Limiter>,
 }
 
 static METRICS: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -173,6 +175,134 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError(AppError::internal("panic")).into_response()
 }
 
+/// Every route of the HTTP surface, recorded as it is added (see [`routes`]).
+fn surface() -> Routes {
+    let api = Routes::new()
+        .route("/session", |m| m.post(api::login).delete(api::logout))
+        .route("/me", |m| m.get(api::me))
+        .route("/campaign", |m| m.get(api::campaign))
+        .route("/cases", |m| m.get(api::list_cases).post(api::create_case))
+        .route("/cases/{id}", |m| m.get(api::get_case))
+        .route("/cases/{id}/actions", |m| m.post(api::act))
+        .route("/cases/{id}/triage-corrections", |m| m.get(api::triage_corrections).post(api::correct_triage))
+        .route("/triage/corrections.jsonl", |m| m.get(api::corrections_jsonl))
+        .route("/cases/{id}/attachments", |m| {
+            m.get(attachments::list)
+                .post(attachments::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT))
+        })
+        .route("/attachments/{id}", |m| m.get(attachments::download))
+        .route("/cases/{id}/history", |m| m.get(api::history))
+        .route("/cases/{id}/identity", |m| m.get(api::identity))
+        .route("/units", |m| m.get(api::units))
+        .route("/regions", |m| m.get(api::regions))
+        .route("/batches", |m| m.get(api_work::batches).post(api_work::send_batch))
+        .route("/tasks", |m| m.get(api_work::tasks))
+        .route("/cases/{id}/report", |m| m.get(api_work::get_report).put(api_work::save_report))
+        .route("/cases/{id}/callbacks", |m| m.post(api_work::callback))
+        .route("/cases/{id}/callback-link", |m| m.post(api_work::callback_link))
+        .route("/accountability", |m| m.get(api_work::accountability_list).post(api_work::add_accountability))
+        .route("/fault-tolerance", |m| m.post(api_work::add_fault_tolerance))
+        .route("/alerts", |m| m.get(api_work::alerts))
+        .route("/alerts/{id}/ack", |m| m.post(api_work::ack_alert))
+        .route("/metrics/outcomes", |m| m.get(api_work::outcome_metrics))
+        .route("/burden", |m| m.get(api_work::burden))
+        .route("/discipline", |m| m.get(api_work::list_discipline).post(api_work::submit_discipline))
+        .route("/opinion/items", |m| m.get(opinion_api::list_items).post(opinion_api::create_item))
+        .route("/opinion/items/{id}", |m| m.get(opinion_api::get_item))
+        .route("/opinion/items/{id}/actions", |m| m.post(opinion_api::act))
+        .route("/opinion/items/{id}/links", |m| m.post(opinion_api::link))
+        .route("/opinion/items/{id}/links/{case_id}", |m| m.delete(opinion_api::unlink))
+        .route("/opinion/import", |m| m.post(opinion_api::import))
+        .route("/opinion/sources", |m| m.get(opinion_api::list_sources).post(opinion_api::create_source))
+        .route("/opinion/sources/{id}", |m| m.patch(opinion_api::update_source))
+        .route("/opinion/sources/{id}/poll", |m| m.post(opinion_api::poll_source))
+        .route("/opinion/alerts", |m| m.get(opinion_api::my_alerts))
+        .route("/opinion/alerts/{id}/ack", |m| m.post(opinion_api::ack_alert))
+        .route("/opinion/report", |m| m.get(opinion_api::report))
+        .route("/opinion/report.xlsx", |m| m.get(opinion_api::report_xlsx))
+        .route("/opinion/briefing", |m| m.get(opinion_api::briefing))
+        .route("/opinion/briefing.txt", |m| m.get(opinion_api::briefing_txt))
+        .route("/triage/suggest", |m| m.post(pages_intake::suggest));
+    Routes::new()
+        .nest("/api/v1", api)
+        .route("/api/openapi.json", |m| m.get(api::openapi_json))
+        .route("/healthz", |m| m.get(healthz))
+        .route("/metrics", |m| m.get(prometheus))
+        .route("/static/app.css", |m| m.get(css))
+        .route("/static/intake.js", |m| m.get(intake_js))
+        .route("/login", |m| m.get(pages::login_form).post(pages::login_submit))
+        .route("/logout", |m| m.post(pages::logout))
+        .route("/", |m| m.get(pages_home::home))
+        .route("/cases", |m| m.get(pages::cases))
+        .route("/cases/{id}", |m| m.get(pages::case))
+        .route("/cases/{id}/act", |m| m.post(pages::case_act))
+        .route("/cases/{id}/identity", |m| m.post(pages::case_identity))
+        .route("/cases/{id}/triage", |m| m.post(pages::case_triage))
+        .route("/cases/{id}/attachments", |m| {
+            m.post(attachments::page_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT))
+        })
+        .route("/attachments/{id}", |m| m.get(attachments::page_download))
+        .route("/intake", |m| m.get(pages_intake::form).post(pages_intake::submit))
+        .route("/extensions", |m| m.get(pages_home::extensions))
+        .route("/dashboard", |m| m.get(dashboard::page))
+        .route("/dashboard/{file}", |m| m.get(dashboard::xlsx))
+        .route("/map", |m| m.get(map::page))
+        .route("/cases/{id}/report", |m| m.get(report_form::show_saved).post(report_form::save))
+        .route("/tasks", |m| m.get(pages_work::tasks))
+        .route("/cases/{id}/callback", |m| m.post(pages_public::case_callback))
+        .route("/cases/{id}/callback-link", |m| m.post(pages_public::case_callback_link))
+        .route("/accountability", |m| {
+            m.get(pages_public::accountability).post(pages_public::add_accountability)
+        })
+        .route("/fault-tolerance", |m| m.post(pages_public::add_fault_tolerance))
+        .route("/huifang/{token}", |m| m.get(pages_public::callback_form).post(pages_public::callback_submit))
+        .route("/jiandu", |m| m.get(pages_public::discipline_form).post(pages_public::discipline_submit))
+        .route("/batches", |m| m.get(pages_work::batches).post(pages_work::send_batch))
+        .route("/alerts", |m| m.get(pages_work::alerts))
+        .route("/alerts/{id}/ack", |m| m.post(pages_work::ack_alert))
+        .route("/burden", |m| m.get(pages_work::burden))
+        .route("/tongji", |m| m.get(pages_work::metrics))
+        .route("/discipline", |m| m.get(pages_work::discipline))
+        .route("/static/yuqing.css", |m| m.get(yuqing::css))
+        .route("/yuqing/", |m| m.get(yuqing::home))
+        .route("/yuqing", |m| m.get(|| async { axum::response::Redirect::permanent("/yuqing/") }))
+        .route("/yuqing/items", |m| m.get(yuqing::items))
+        .route("/yuqing/items/new", |m| m.get(yuqing::new_form).post(yuqing::new_submit))
+        .route("/yuqing/items/{id}", |m| m.get(yuqing::item))
+        .route("/yuqing/items/{id}/act", |m| m.post(yuqing::item_act))
+        .route("/yuqing/items/{id}/link", |m| m.post(yuqing::item_link))
+        .route("/yuqing/items/{id}/unlink", |m| m.post(yuqing::item_unlink))
+        .route("/yuqing/alerts", |m| m.get(yuqing::alerts))
+        .route("/yuqing/alerts/{id}/ack", |m| m.post(yuqing::ack))
+        .route("/yuqing/sources", |m| m.get(yuqing::sources).post(yuqing::source_create))
+        .route("/yuqing/sources/{id}", |m| m.post(yuqing::source_op))
+        .route("/yuqing/report", |m| m.get(yuqing::report))
+        .route("/yuqing/report.xlsx", |m| m.get(yuqing::report_xlsx))
+        .route("/yuqing/briefing", |m| m.get(yuqing::briefing))
+        .route("/yuqing/briefing.txt", |m| m.get(yuqing::briefing_txt))
+        .route("/gongkai", |m| m.get(public::gongkai))
+        .route("/gongkai/", |m| m.get(public::gongkai))
+        .route("/gongkai/{*rest}", |m| m.get(public::gongkai))
+        .route("/static/gongkai.css", |m| m.get(public::css))
+        .route("/open311/v2/{*rest}", |m| m.get(open311::open311).post(open311::open311))
+        .route("/disclosure/", |m| m.get(disclosure_pages::staff))
+        .route("/disclosure/gaps", |m| m.get(disclosure_pages::gaps))
+        .route("/disclosure/{id}", |m| m.get(disclosure_pages::preview))
+        .route("/disclosure/{id}/review", |m| m.post(disclosure_pages::review))
+        .route("/disclosure/{id}/publish", |m| m.post(disclosure_pages::publish))
+        .route("/disclosure/{id}/discard", |m| m.post(disclosure_pages::discard))
+        .route("/disclosure/batch/{id}/draft", |m| m.post(disclosure_pages::draft))
+        .route("/disclosure/batch/{id}/correct", |m| m.post(disclosure_pages::correct))
+}
+
+/// Every (method, path) the router answers, with paths as registered (`/api/v1/cases/{id}`). `HEAD`
+/// is answered wherever `GET` is and is not listed separately.
+pub fn route_table() -> Vec<RouteSpec> {
+    surface().into_parts().1
+}
+
 /// The whole HTTP surface.
 pub fn router(app: App) -> Router {
     let recheck = Duration::from_secs(app.cfg.public.cache_recheck_seconds);
@@ -180,126 +310,10 @@ pub fn router(app: App) -> Router {
         app,
         metrics: metrics_handle(),
         public: std::sync::Arc::new(public::PublicCache::new(recheck)),
-        open311: std::sync::Arc::new(open311::Limiter::default()),
+        limiter: std::sync::Arc::new(ratelimit::Limiter::default()),
     };
-    let api = Router::new()
-        .route("/session", post(api::login).delete(api::logout))
-        .route("/me", get(api::me))
-        .route("/campaign", get(api::campaign))
-        .route("/cases", get(api::list_cases).post(api::create_case))
-        .route("/cases/{id}", get(api::get_case))
-        .route("/cases/{id}/actions", post(api::act))
-        .route("/cases/{id}/triage-corrections", get(api::triage_corrections).post(api::correct_triage))
-        .route("/triage/corrections.jsonl", get(api::corrections_jsonl))
-        .route(
-            "/cases/{id}/attachments",
-            get(attachments::list)
-                .post(attachments::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)),
-        )
-        .route("/attachments/{id}", get(attachments::download))
-        .route("/cases/{id}/history", get(api::history))
-        .route("/cases/{id}/identity", get(api::identity))
-        .route("/units", get(api::units))
-        .route("/regions", get(api::regions))
-        .route("/batches", get(api_work::batches).post(api_work::send_batch))
-        .route("/tasks", get(api_work::tasks))
-        .route("/cases/{id}/report", get(api_work::get_report).put(api_work::save_report))
-        .route("/cases/{id}/callbacks", post(api_work::callback))
-        .route("/cases/{id}/callback-link", post(api_work::callback_link))
-        .route("/accountability", get(api_work::accountability_list).post(api_work::add_accountability))
-        .route("/fault-tolerance", post(api_work::add_fault_tolerance))
-        .route("/alerts", get(api_work::alerts))
-        .route("/alerts/{id}/ack", post(api_work::ack_alert))
-        .route("/metrics/outcomes", get(api_work::outcome_metrics))
-        .route("/burden", get(api_work::burden))
-        .route("/discipline", get(api_work::list_discipline).post(api_work::submit_discipline))
-        .route("/opinion/items", get(opinion_api::list_items).post(opinion_api::create_item))
-        .route("/opinion/items/{id}", get(opinion_api::get_item))
-        .route("/opinion/items/{id}/actions", post(opinion_api::act))
-        .route("/opinion/items/{id}/links", post(opinion_api::link))
-        .route("/opinion/items/{id}/links/{case_id}", axum::routing::delete(opinion_api::unlink))
-        .route("/opinion/import", post(opinion_api::import))
-        .route("/opinion/sources", get(opinion_api::list_sources).post(opinion_api::create_source))
-        .route("/opinion/sources/{id}", axum::routing::patch(opinion_api::update_source))
-        .route("/opinion/sources/{id}/poll", post(opinion_api::poll_source))
-        .route("/opinion/alerts", get(opinion_api::my_alerts))
-        .route("/opinion/alerts/{id}/ack", post(opinion_api::ack_alert))
-        .route("/opinion/report", get(opinion_api::report))
-        .route("/opinion/report.xlsx", get(opinion_api::report_xlsx))
-        .route("/opinion/briefing", get(opinion_api::briefing))
-        .route("/opinion/briefing.txt", get(opinion_api::briefing_txt))
-        .route("/triage/suggest", post(pages_intake::suggest));
-    Router::new()
-        .nest("/api/v1", api)
-        .route("/api/openapi.json", get(api::openapi_json))
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(prometheus))
-        .route("/static/app.css", get(css))
-        .route("/static/intake.js", get(intake_js))
-        .route("/login", get(pages::login_form).post(pages::login_submit))
-        .route("/logout", post(pages::logout))
-        .route("/", get(pages_home::home))
-        .route("/cases", get(pages::cases))
-        .route("/cases/{id}", get(pages::case))
-        .route("/cases/{id}/act", post(pages::case_act))
-        .route("/cases/{id}/identity", post(pages::case_identity))
-        .route("/cases/{id}/triage", post(pages::case_triage))
-        .route(
-            "/cases/{id}/attachments",
-            post(attachments::page_upload)
-                .layer(axum::extract::DefaultBodyLimit::max(attachments::UPLOAD_LIMIT)),
-        )
-        .route("/attachments/{id}", get(attachments::page_download))
-        .route("/intake", get(pages_intake::form).post(pages_intake::submit))
-        .route("/extensions", get(pages_home::extensions))
-        .route("/dashboard", get(dashboard::page))
-        .route("/dashboard/{file}", get(dashboard::xlsx))
-        .route("/map", get(map::page))
-        .route("/cases/{id}/report", get(report_form::show_saved).post(report_form::save))
-        .route("/tasks", get(pages_work::tasks))
-        .route("/cases/{id}/callback", post(pages_public::case_callback))
-        .route("/cases/{id}/callback-link", post(pages_public::case_callback_link))
-        .route("/accountability", get(pages_public::accountability).post(pages_public::add_accountability))
-        .route("/fault-tolerance", post(pages_public::add_fault_tolerance))
-        .route("/huifang/{token}", get(pages_public::callback_form).post(pages_public::callback_submit))
-        .route("/jiandu", get(pages_public::discipline_form).post(pages_public::discipline_submit))
-        .route("/batches", get(pages_work::batches).post(pages_work::send_batch))
-        .route("/alerts", get(pages_work::alerts))
-        .route("/alerts/{id}/ack", post(pages_work::ack_alert))
-        .route("/burden", get(pages_work::burden))
-        .route("/tongji", get(pages_work::metrics))
-        .route("/discipline", get(pages_work::discipline))
-        .route("/static/yuqing.css", get(yuqing::css))
-        .route("/yuqing/", get(yuqing::home))
-        .route("/yuqing", get(|| async { axum::response::Redirect::permanent("/yuqing/") }))
-        .route("/yuqing/items", get(yuqing::items))
-        .route("/yuqing/items/new", get(yuqing::new_form).post(yuqing::new_submit))
-        .route("/yuqing/items/{id}", get(yuqing::item))
-        .route("/yuqing/items/{id}/act", post(yuqing::item_act))
-        .route("/yuqing/items/{id}/link", post(yuqing::item_link))
-        .route("/yuqing/items/{id}/unlink", post(yuqing::item_unlink))
-        .route("/yuqing/alerts", get(yuqing::alerts))
-        .route("/yuqing/alerts/{id}/ack", post(yuqing::ack))
-        .route("/yuqing/sources", get(yuqing::sources).post(yuqing::source_create))
-        .route("/yuqing/sources/{id}", post(yuqing::source_op))
-        .route("/yuqing/report", get(yuqing::report))
-        .route("/yuqing/report.xlsx", get(yuqing::report_xlsx))
-        .route("/yuqing/briefing", get(yuqing::briefing))
-        .route("/yuqing/briefing.txt", get(yuqing::briefing_txt))
-        .route("/gongkai", get(public::gongkai))
-        .route("/gongkai/", get(public::gongkai))
-        .route("/gongkai/{*rest}", get(public::gongkai))
-        .route("/static/gongkai.css", get(public::css))
-        .route("/open311/v2/{*rest}", get(open311::open311).post(open311::open311))
-        .route("/disclosure/", get(disclosure_pages::staff))
-        .route("/disclosure/gaps", get(disclosure_pages::gaps))
-        .route("/disclosure/{id}", get(disclosure_pages::preview))
-        .route("/disclosure/{id}/review", post(disclosure_pages::review))
-        .route("/disclosure/{id}/publish", post(disclosure_pages::publish))
-        .route("/disclosure/{id}/discard", post(disclosure_pages::discard))
-        .route("/disclosure/batch/{id}/draft", post(disclosure_pages::draft))
-        .route("/disclosure/batch/{id}/correct", post(disclosure_pages::correct))
+    let (routes, _) = surface().into_parts();
+    routes
         .fallback(not_found)
         .layer(middleware::from_fn(track))
         .layer(middleware::from_fn(shape_errors))

@@ -9,12 +9,10 @@
 //! into the sealed identity record and are never output.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use ducha_app::AppError;
@@ -109,37 +107,6 @@ pub fn parse_path(rest: &str) -> Option<(Resource, Option<Format>)> {
         _ => return None,
     };
     Some((r, fmt))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rate limiting
-
-/// A token bucket per client (API key, else address, else one shared anonymous bucket).
-#[derive(Debug, Default)]
-pub struct Limiter {
-    buckets: Mutex<HashMap<String, (f64, Instant)>>,
-}
-
-impl Limiter {
-    /// Take one request for `key` at `per_minute`; false when the client must wait.
-    pub fn allow(&self, key: &str, per_minute: u32) -> bool {
-        let cap = f64::from(per_minute.max(1));
-        let Ok(mut b) = self.buckets.lock() else { return false };
-        if b.len() > 10_000 {
-            b.retain(|_, (_, t)| t.elapsed().as_secs() < 120);
-        }
-        let now = Instant::now();
-        let e = b.entry(key.to_owned()).or_insert((cap, now));
-        let refill = now.duration_since(e.1).as_secs_f64() * cap / 60.0;
-        e.0 = (e.0 + refill).min(cap);
-        e.1 = now;
-        if e.0 >= 1.0 {
-            e.0 -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,10 +422,12 @@ fn form_params(query: Option<&str>, body: &[u8]) -> HashMap<String, String> {
     m
 }
 
+/// A new service request. When the client is over its rate, `retry_after` gets the seconds to wait.
 async fn post_request(
     st: &AppState,
     p: &HashMap<String, String>,
     client: &str,
+    retry_after: &mut Option<u64>,
 ) -> Result<Value, (StatusCode, String)> {
     let cfg = &st.app.cfg.public;
     let key = p.get("api_key").map(|s| s.trim()).filter(|s| !s.is_empty());
@@ -474,8 +443,15 @@ async fn post_request(
         Some(k) => format!("key:{k}"),
         None => format!("anon:{client}"),
     };
-    if !st.open311.allow(&bucket, cfg.open311_rate_per_minute) {
-        return Err(err(StatusCode::TOO_MANY_REQUESTS, "提交过于频繁，请稍后再试；紧急情况请拨打举报电话"));
+    if let Err(wait) =
+        st.limiter.take(&format!("open311:{bucket}"), cfg.open311_rate_per_minute, st.app.now_ms())
+    {
+        metrics::counter!("ducha_rate_limited_total", "kind" => "open311").increment(1);
+        *retry_after = Some(wait);
+        return Err(err(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("提交过于频繁，请{wait}秒后再试；紧急情况请拨打举报电话"),
+        ));
     }
     let get = |k: &str| p.get(k).map(|s| s.trim()).filter(|s| !s.is_empty());
     let code = get("service_code").ok_or_else(|| err(StatusCode::BAD_REQUEST, "缺少 service_code"))?;
@@ -522,11 +498,7 @@ async fn post_request(
 
 /// `/open311/v2/{*rest}`, GET and POST.
 pub async fn open311(State(st): State<AppState>, req: Request) -> Response {
-    let client = req
-        .extensions()
-        .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "shared".into());
+    let client = crate::ratelimit::client_of(req.extensions());
     let method = req.method().clone();
     let uri = req.uri().clone();
     let headers: HeaderMap = req.headers().clone();
@@ -568,9 +540,16 @@ pub async fn open311(State(st): State<AppState>, req: Request) -> Response {
                 Err(_) => return error_response(fmt, StatusCode::BAD_REQUEST, "请求体无法读取或过大"),
             };
             let params = form_params(uri.query(), &body);
-            match post_request(&st, &params, &client).await {
+            let mut retry_after = None;
+            match post_request(&st, &params, &client, &mut retry_after).await {
                 Ok(v) => into_response(render(fmt, "service_requests", &v)),
-                Err((s, d)) => error_response(fmt, s, &d),
+                Err((s, d)) => {
+                    let mut r = error_response(fmt, s, &d);
+                    if let Some(wait) = retry_after {
+                        r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+                    }
+                    r
+                }
             }
         }
         (&Method::GET | &Method::HEAD, _) => {
@@ -661,14 +640,6 @@ mod tests {
         for (p, expect) in table {
             assert_eq!(parse_path(p), *expect, "{p}");
         }
-    }
-
-    #[test]
-    fn rate_limiter_buckets() {
-        let l = Limiter::default();
-        assert!((0..3).all(|_| l.allow("a", 3)));
-        assert!(!l.allow("a", 3), "the fourth within a minute is refused");
-        assert!(l.allow("b", 3), "another client has its own bucket");
     }
 
     #[test]

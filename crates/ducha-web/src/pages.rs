@@ -20,6 +20,7 @@ use crate::AppState;
 use crate::api::CaseQuery;
 use crate::error::PageError;
 use crate::extract::{ApiPath, PageForm, PageUser, SESSION_COOKIE};
+use crate::ratelimit::{Login, Throttle};
 
 const LOGIN_CSRF_COOKIE: &str = "ducha_login_csrf";
 
@@ -132,6 +133,7 @@ pub struct LoginForm {
 }
 
 pub async fn login_submit(
+    _: Throttle<Login>,
     State(st): State<AppState>,
     jar: CookieJar,
     PageForm(f): PageForm<LoginForm>,

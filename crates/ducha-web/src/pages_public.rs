@@ -21,6 +21,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::extract::{ApiPath, PageUser, constant_eq};
 use crate::pages::{Nav, render};
+use crate::ratelimit::{PublicPost, Throttle};
 
 const FORM_COOKIE: &str = "ducha_form_csrf";
 
@@ -142,6 +143,7 @@ pub async fn callback_form(
 }
 
 pub async fn callback_submit(
+    _: Throttle<PublicPost>,
     State(st): State<AppState>,
     jar: CookieJar,
     ApiPath(token): ApiPath<String>,
@@ -239,6 +241,7 @@ pub async fn discipline_form(State(st): State<AppState>, jar: CookieJar) -> Resu
 }
 
 pub async fn discipline_submit(
+    _: Throttle<PublicPost>,
     State(st): State<AppState>,
     jar: CookieJar,
     body: axum::body::Bytes,

@@ -197,7 +197,11 @@ pub async fn send_batch(
     p.check_csrf(&f.csrf)?;
     let date = match NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d") {
         Ok(d) => d,
-        Err(_) => return batch_page(&st, &p, None, Some("接听日格式应为 2023-12-14".into())).await,
+        Err(_) => {
+            let mut r = batch_page(&st, &p, None, Some("接听日格式应为 2023-12-14".into())).await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(r);
+        }
     };
     match st.app.send_batch(&p.user, date).await {
         Ok(b) => {
@@ -214,8 +218,12 @@ pub async fn send_batch(
             )
             .await
         }
+        // A refusal keeps its status (403, 422 …) while the board shows the message.
         Err(e) if e.kind != ducha_app::error::ErrorKind::Internal => {
-            batch_page(&st, &p, None, Some(e.message)).await
+            let status = crate::error::status_of(e.kind);
+            let mut r = batch_page(&st, &p, None, Some(e.message)).await?;
+            *r.status_mut() = status;
+            Ok(r)
         }
         Err(e) => Err(PageError(e)),
     }

@@ -731,6 +731,8 @@ pub async fn new_submit(
     PageForm(f): PageForm<NewForm>,
 ) -> Result<Response, PageError> {
     p.check_csrf(&f.csrf)?;
+    // Only a desk may enter items: anyone else is refused (403), not shown the form again with 422.
+    desk_scope(&p.user)?;
     let num = |s: &str| -> Result<Option<i64>, AppError> {
         let s = s.trim();
         if s.is_empty() {

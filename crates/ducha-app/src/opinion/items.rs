@@ -740,13 +740,18 @@ impl App {
         if !opinion::item_in_scope(&self.store, &scope, id).await? {
             return Err(opinion_not_found());
         }
-        let case = opinion::case_for_link(&self.store, case_key).await?.ok_or_else(|| {
-            AppError::invalid("case", format!("未找到受理编号为“{}”的案件", case_key.trim()))
-        })?;
+        // A case of another county answers exactly like one that does not exist.
+        let not_found = || {
+            AppError::invalid(
+                "case",
+                format!("未找到受理编号为“{}”的案件，或该案件不在本县（区）", case_key.trim()),
+            )
+        };
+        let case = opinion::case_for_link(&self.store, case_key).await?.ok_or_else(not_found)?;
         if let ItemScope::County(c) = &scope
             && case.county_code.as_deref() != Some(c.as_str())
         {
-            return Err(AppError::invalid("case", "该案件不在本县（区），不能关联"));
+            return Err(not_found());
         }
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
