@@ -187,7 +187,7 @@ pub async fn get_item(
     Ok(Json(st.app.opinion_item(&u, id).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/opinion/items/{id}/actions", tag = "opinion", security(("bearer" = [])), params(("id" = i64, Path, description = "item id")), request_body = ItemActInput,
+#[utoipa::path(post, path = "/api/v1/opinion/items/{id}/actions", operation_id = "opinion_act", tag = "opinion", security(("bearer" = [])), params(("id" = i64, Path, description = "item id")), request_body = ItemActInput,
     description = "Assess, alert the township (quiet hours 20:00–08:00 respected; a 特别重大 item may override with a written reason), escalate a key item to the team with a copy to the city office, handle, reopen, or add a note.",
     responses((status = 200, body = ItemDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn act(
@@ -292,7 +292,7 @@ pub async fn my_alerts(
     Ok(Json(st.app.my_opinion_alerts(&u).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/opinion/alerts/{id}/ack", tag = "opinion", security(("bearer" = [])), params(("id" = i64, Path, description = "alert id")), request_body = AckInput,
+#[utoipa::path(post, path = "/api/v1/opinion/alerts/{id}/ack", operation_id = "opinion_ack_alert", tag = "opinion", security(("bearer" = [])), params(("id" = i64, Path, description = "alert id")), request_body = AckInput,
     responses((status = 200, body = AlertView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn ack_alert(
     State(st): State<AppState>,
