@@ -3,7 +3,8 @@
 //! A is read on B; a workflow step on A shows on B, and the same step sent to both at once is decided
 //! by the case's version (one wins, the other gets `stale_case`, nothing lost); a session started on A
 //! works on B and ends on both; background work — outbox deliveries (webhooks counted by their
-//! `Idempotency-Key`) and opinion feed polls (fetches counted at the feed) — happens exactly once
+//! `Idempotency-Key`), reminders and overdue escalations, and opinion feed polls (fetches counted at
+//! the feed) — happens exactly once
 //! across the two; and the SM3 audit chain stays one unbroken chain (`ducha audit verify`).
 //!
 //! PostgreSQL only (two processes on one SQLite file is not a supported deployment). Without
@@ -21,7 +22,9 @@ use common::{PASSWORD, Server, bootstrap, client, login, run};
 use ducha_app::auth::NewUserInput;
 use ducha_app::{App, Config, SystemClock};
 use ducha_store::opinion::{self, NewSource};
-use ducha_store::{Backend, IdentityCipher, KeyMaterial, Store, StoreOptions, directory, outbox, testing};
+use ducha_store::{
+    Backend, IdentityCipher, KeyMaterial, Q, Store, StoreOptions, audit, directory, outbox, testing,
+};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -322,8 +325,27 @@ async fn two_instances_on_one_postgres_database_act_as_one() {
         assert_eq!(dispatches, 1, "one dispatch in the history: {}", now["history"]);
     }
 
-    // Background work: every outbox message delivered exactly once across both workers.
+    // Housekeeping on both instances at once: the county's tasks are made overdue and the city's
+    // due within the reminder window, then both instances restart (each runs housekeeping at start).
+    // Every task is escalated once and reminded once, not once per instance.
     let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
+    let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
+    let mut tx = store.begin().await.unwrap();
+    let set_due = |level: &str, due: i64| {
+        let mut q = Q::new("UPDATE assignments SET due_at = ");
+        q.bind(due).push(" WHERE status = 'active' AND level = ").bind(level.to_owned());
+        q
+    };
+    let overdue = set_due("county", now - 3_600_000).query().unwrap().execute(tx.conn()).await.unwrap();
+    let soon = set_due("city", now + 1_800_000).query().unwrap().execute(tx.conn()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((overdue.rows_affected(), soon.rows_affected()), (texts.len() as u64, texts.len() as u64));
+    a.kill();
+    b.kill();
+    let (a, b) = start_both();
+    let (a, b) = (a.unwrap(), b.unwrap());
+
+    // Background work: every outbox message delivered exactly once across both workers.
     wait_for("the outbox to drain", async || {
         let all = outbox::all(&store).await.unwrap();
         !all.is_empty() && all.iter().all(|m| m.status == "delivered")
@@ -348,6 +370,14 @@ async fn two_instances_on_one_postgres_database_act_as_one() {
         all.iter().filter(|m| m.channel == "inbox").count() as i64,
         "one inbox row per inbox message"
     );
+    let kinds = |kind: &str| all.iter().filter(|m| m.channel == "inbox" && m.kind == kind).count();
+    assert_eq!(kinds("overdue"), texts.len(), "each overdue task escalated once");
+    assert_eq!(kinds("reminder"), texts.len(), "each task near its due time reminded once");
+    assert_eq!(audit::count_action(&store, "case.overdue_escalated").await.unwrap(), texts.len() as i64);
+    let mut notices = HashSet::new();
+    for m in all.iter().filter(|m| m.channel == "inbox") {
+        assert!(notices.insert((&m.kind, m.unit_id, &m.payload)), "one notice, not one per instance: {m:?}");
+    }
 
     // The feed that both instances found due at start-up was fetched and ingested once.
     wait_for("the feed to be polled", async || opinion::count_items(&store).await.unwrap() >= 2).await;
