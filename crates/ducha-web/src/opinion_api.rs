@@ -230,9 +230,17 @@ pub async fn import(
     State(st): State<AppState>,
     ApiUser(u): ApiUser,
     ApiQuery(q): ApiQuery<ImportQuery>,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<ImportResult>, ApiError> {
     ducha_app::opinion::desk_scope(&u)?;
+    // Over the 1 MiB request limit axum answered a plain-text 413 (found by probing the documented
+    // limit): answer like every other API error instead.
+    let body = body.map_err(|_| {
+        AppError::bad_request(
+            "body_too_large",
+            "导入内容无法读取或超过 1 MiB 上限；较大的文件请用命令 ducha opinion import 导入",
+        )
+    })?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::bad_request("not_utf8", "导入内容应为 UTF-8 编码的文本"))?;
     let format = q.format.as_deref().map(str::trim).unwrap_or("jsonl").to_ascii_lowercase();

@@ -433,6 +433,11 @@ async fn sweep_findings(backend: Backend) {
         assert_eq!(r.status, StatusCode::OK, "{filter}: {}", r.text);
         assert_eq!(r.json["total"], 0, "{filter}");
     }
+    // An import over the 1 MiB request limit was axum's plain-text 413, outside the document.
+    let big = "a".repeat(1024 * 1024 + 1);
+    let r = fx.raw("POST", "/api/v1/opinion/import", Some(&desk), Some("text/plain"), &big).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert_eq!(r.json["error"]["code"], "body_too_large", "{}", r.text);
     let r = fx.json("GET", "/api/v1/cases?q=塑料颗粒&county_code=410928", Some(&op), None).await;
     assert_eq!(r.json["items"][0]["id"].as_i64(), Some(id), "a real filter still finds the case: {}", r.text);
 }
