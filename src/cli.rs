@@ -445,10 +445,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             init_tracing(&s.log);
             let store = connect(&s).await?;
+            // Several instances may start together on one PostgreSQL database: they take turns at
+            // the key check and the directory bootstrap.
+            let startup = store.startup_lock().await?;
             let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
             let cipher = key(&s, &store, true, now).await?;
             let app = App::new(store, s.app.clone(), Arc::new(SystemClock), cipher);
             app.bootstrap_directory(ducha_triage::Gazetteer::builtin()).await?;
+            startup.release().await?;
             app.sync_dup_index().await?;
             let _opinion_worker = ducha_app::opinion::spawn_opinion_worker(app.clone());
             let listener = listen(&s.addr).await?;

@@ -167,7 +167,8 @@ impl App {
         let per_page = per_page.clamp(1, 200);
         let page = page.max(1);
         f.limit = per_page;
-        f.offset = (page - 1) * per_page;
+        // Saturating: an absurd page number is an empty page, not an overflow.
+        f.offset = (page - 1).saturating_mul(per_page);
         if f.campaign_id.is_none() {
             f.campaign_id = Some(self.campaign().await?.id);
         }

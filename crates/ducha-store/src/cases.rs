@@ -295,32 +295,35 @@ fn index_plan(backend: Backend, scope: Scope, f: &CaseFilter, facets_alone: bool
         None if facets_alone && backend == Backend::Sqlite => TextQuery::default(),
         None => return None,
     };
+    // Whether every filter value became a facet token (else the index count is no total).
+    let mut all_in = true;
     if let Some(v) = &f.county_code {
-        tq.require_facet(search::FACET_COUNTY, &[v]);
+        all_in &= tq.require_facet(search::FACET_COUNTY, &[v]);
     }
     if let Some(v) = &f.township_code {
-        tq.require_facet(search::FACET_TOWNSHIP, &[v]);
+        all_in &= tq.require_facet(search::FACET_TOWNSHIP, &[v]);
     }
     if !f.stages.is_empty() {
         let v: Vec<&str> = f.stages.iter().map(String::as_str).collect();
-        tq.require_facet(search::FACET_STAGE, &v);
+        all_in &= tq.require_facet(search::FACET_STAGE, &v);
     }
     if let Some(v) = &f.pollution_type {
-        tq.require_facet(search::FACET_TYPE, &[v]);
+        all_in &= tq.require_facet(search::FACET_TYPE, &[v]);
     }
     if let Some(v) = f.batch_id {
-        tq.require_facet(search::FACET_BATCH, &[&v.to_string()]);
+        all_in &= tq.require_facet(search::FACET_BATCH, &[&v.to_string()]);
     }
     if let Scope::County(unit) = scope {
-        tq.require_facet(search::FACET_COUNTY_UNIT, &[&unit.to_string()]);
+        all_in &= tq.require_facet(search::FACET_COUNTY_UNIT, &[&unit.to_string()]);
     }
     if tq.is_empty() {
         return None;
     }
     if let Some(c) = f.campaign_id {
-        tq.require_facet(search::FACET_CAMPAIGN, &[&c.to_string()]);
+        all_in &= tq.require_facet(search::FACET_CAMPAIGN, &[&c.to_string()]);
     }
-    let exact = tq.verify.is_empty()
+    let exact = all_in
+        && tq.verify.is_empty()
         && f.received_from.is_none()
         && f.received_to.is_none()
         && f.overdue_at.is_none()

@@ -236,6 +236,22 @@ impl Store {
         Ok(Tx { inner, backend: self.backend })
     }
 
+    /// Take the start-up lock: instances starting together on one PostgreSQL database prepare it in
+    /// turn (key check, directory bootstrap), so the second finds the first's work instead of racing
+    /// it into unique-key errors. A session-level advisory lock on a connection of its own; released
+    /// by [`StartupLock::release`], or by closing that connection if the holder fails first. On
+    /// SQLite there is one process per file; nothing to take.
+    pub async fn startup_lock(&self) -> Result<StartupLock> {
+        match self.backend {
+            Backend::Sqlite => Ok(StartupLock { conn: None }),
+            Backend::Postgres => {
+                let mut conn = self.write.acquire().await?;
+                sqlx::query("SELECT pg_advisory_lock($1)").bind(STARTUP_LOCK_KEY).execute(&mut *conn).await?;
+                Ok(StartupLock { conn: Some(conn) })
+            }
+        }
+    }
+
     /// The pool for reads.
     pub fn reader(&self) -> &AnyPool {
         &self.read
@@ -250,6 +266,34 @@ impl Store {
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.read).await?;
         Ok(())
+    }
+}
+
+/// The advisory-lock key of [`Store::startup_lock`] ("ducha" + 1).
+const STARTUP_LOCK_KEY: i64 = 0x6475_6368_6101;
+
+/// Held while this instance prepares the shared database at start-up.
+#[derive(Debug)]
+pub struct StartupLock {
+    conn: Option<sqlx::pool::PoolConnection<sqlx::Any>>,
+}
+
+impl StartupLock {
+    pub async fn release(mut self) -> Result<()> {
+        if let Some(mut conn) = self.conn.take() {
+            sqlx::query("SELECT pg_advisory_unlock($1)").bind(STARTUP_LOCK_KEY).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for StartupLock {
+    fn drop(&mut self) {
+        // Not released (the holder failed): close the connection rather than return it to the pool
+        // still holding the lock; PostgreSQL drops a session's advisory locks with the session.
+        if let Some(conn) = self.conn.take() {
+            drop(conn.detach());
+        }
     }
 }
 

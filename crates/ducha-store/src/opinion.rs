@@ -109,6 +109,26 @@ pub async fn due_sources(store: &Store, now: i64, limit: i64) -> Result<Vec<Sour
     .await?)
 }
 
+/// Claim one due source for a poll: move its next poll to `lease_until`, but only if its next poll is
+/// still `seen_next_poll_at` (compare-and-set). Of several instances that saw the source due, exactly
+/// one wins and polls it; the others skip it. A poller that dies mid-poll leaves the source due again
+/// at `lease_until`. Works alike on both backends (SQLite's single writer, PostgreSQL's row lock).
+pub async fn claim_source(store: &Store, id: i64, seen_next_poll_at: i64, lease_until: i64) -> Result<bool> {
+    let mut tx = store.begin().await?;
+    let n = sqlx::query(
+        "UPDATE opinion_sources SET next_poll_at = $1
+         WHERE id = $2 AND next_poll_at = $3 AND enabled = 1 AND status <> 'failing'",
+    )
+    .bind(lease_until)
+    .bind(id)
+    .bind(seen_next_poll_at)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
 /// The earliest next poll of any pollable source.
 pub async fn next_due_at(store: &Store) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(

@@ -124,6 +124,12 @@ pub struct Facets<'a> {
     pub county_unit_id: Option<i64>,
 }
 
+/// Whether a facet token is made of what stored facets are made of (codes and labels: ASCII letters
+/// and digits, CJK unified ideographs), so the index tokenizers keep it whole and it needs no escaping.
+fn indexable_facet(tok: &str) -> bool {
+    tok.chars().all(|c| c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c))
+}
+
 /// A token that carries no Chinese and no spaces, for a facet value (stage codes lose `_`).
 fn facet(prefix: &str, value: &str) -> String {
     let v: String = value.chars().filter(|c| !c.is_whitespace() && *c != '_' && *c != ',').collect();
@@ -236,14 +242,22 @@ impl TextQuery {
         self.tokens.is_empty()
     }
 
-    /// Add a facet that must match (one of `values`).
-    pub fn require_facet(&mut self, prefix: &str, values: &[&str]) {
+    /// Add a facet that must match (one of `values`); false when it was left out. The facet only
+    /// narrows the index lookup; the caller's exact SQL condition on the same column decides. So a
+    /// value that cannot be one quoted token in a `MATCH` or `tsquery` expression (punctuation,
+    /// quotes: it comes from a request and matches no stored code or label anyway) leaves the facet
+    /// out rather than break the expression — and the index's count is then not the total.
+    pub fn require_facet(&mut self, prefix: &str, values: &[&str]) -> bool {
         let toks: Vec<String> = values.iter().map(|v| facet(prefix, v)).collect();
+        if !toks.iter().all(|t| indexable_facet(t)) {
+            return false;
+        }
         match toks.len() {
             0 => {}
             1 => self.tokens.push(QueryToken::Exact(toks.into_iter().next().unwrap_or_default())),
             _ => self.tokens.push(QueryToken::AnyOf(toks)),
         }
+        true
     }
 
     /// The FTS5 `MATCH` expression (tokens quoted; they hold no quotes by construction).
@@ -462,6 +476,24 @@ mod tests {
             "\"异味\" AND \"煤\"* AND \"zzc410928\" AND (\"zzsclosed\" OR \"zzspartlyclosed\")"
         );
         assert_eq!(p.tsquery(), "'异味' & '煤':* & 'zzc410928' & ('zzsclosed' | 'zzspartlyclosed')");
+    }
+
+    #[test]
+    fn facets_from_requests_never_break_the_expression() {
+        // Found by the API sweep: `?q=…&township_code=>@x` made FTS5 see a phrase (500).
+        for bad in ["4109>28", "a@b", "x\"y", "x'y", "a\\b", "\u{8e}\u{8f}", "𠀀"] {
+            let mut q = TextQuery::parse("异味").unwrap();
+            q.require_facet(FACET_TOWNSHIP, &[bad]);
+            assert_eq!(q.fts5(), "\"异味\"", "{bad:?} leaves the facet out");
+            assert_eq!(q.tsquery(), "'异味'", "{bad:?}");
+            let mut q = TextQuery::parse("异味").unwrap();
+            q.require_facet(FACET_STAGE, &["closed", bad]);
+            assert_eq!(q.fts5(), "\"异味\"", "one bad value of several leaves the facet out: {bad:?}");
+        }
+        let mut q = TextQuery::parse("异味").unwrap();
+        q.require_facet(FACET_TYPE, &["大气"]);
+        q.require_facet(FACET_STAGE, &["partly_closed"]);
+        assert_eq!(q.fts5(), "\"异味\" AND \"zzy大气\" AND \"zzspartlyclosed\"", "real values stay");
     }
 
     #[test]

@@ -401,3 +401,78 @@ async fn concurrent_intake_serials_all_backends() {
         concurrent_serials(b).await;
     }
 }
+
+/// Several instances find the same feed source due; each claims it at once, and exactly one wins.
+/// A claim that is not followed by a poll leaves the source due again when its lease ends.
+async fn feed_claims(backend: Backend) {
+    use ducha_store::opinion::{self, NewSource};
+    let (store, _db) = testing::fresh(backend).await;
+    let mut tx = store.begin().await.unwrap();
+    let id = opinion::insert_source(
+        &mut tx,
+        &NewSource {
+            name: "源".into(),
+            url: "http://127.0.0.1:9/feed.xml".into(),
+            outlet: None,
+            county_code: None,
+            interval_secs: 600,
+            created_by: None,
+            now: 1_000,
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    for round in 0..3i64 {
+        let due = opinion::due_sources(&store, 5_000 + round * 100_000, 10).await.unwrap();
+        assert_eq!(due.len(), 1, "round {round}: the source is due");
+        let seen = due[0].next_poll_at;
+        let lease = 5_000 + round * 100_000 + 60_000;
+        let claims = (0..8).map(|_| opinion::claim_source(&store, id, seen, lease));
+        let won =
+            futures_util::future::join_all(claims).await.into_iter().filter(|r| *r.as_ref().unwrap()).count();
+        assert_eq!(won, 1, "round {round}: one of eight concurrent claims wins");
+        assert!(
+            opinion::due_sources(&store, lease - 1, 10).await.unwrap().is_empty(),
+            "round {round}: claimed, not due to anyone else until the lease ends"
+        );
+        assert!(!opinion::claim_source(&store, id, seen, lease + 1).await.unwrap(), "a stale claim loses");
+    }
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn feed_poll_claimed_once_all_backends() {
+    for b in testing::backends() {
+        feed_claims(b).await;
+    }
+}
+
+/// Two start-ups on one database take turns: the second waits until the first releases the lock
+/// (or its holder disappears).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn startup_lock_serialises_instances() {
+    for b in testing::backends() {
+        let (store, _db) = testing::fresh(b).await;
+        let first = store.startup_lock().await.unwrap();
+        let other = store.clone();
+        let mut second = tokio::spawn(async move { other.startup_lock().await.unwrap() });
+        let waited = tokio::time::timeout(std::time::Duration::from_millis(300), &mut second).await;
+        match b {
+            Backend::Postgres => assert!(waited.is_err(), "the second start-up waits for the first"),
+            Backend::Sqlite => assert!(waited.is_ok(), "SQLite: nothing to wait for"),
+        }
+        first.release().await.unwrap();
+        let second = match waited {
+            Ok(done) => done.unwrap(),
+            Err(_) => {
+                tokio::time::timeout(std::time::Duration::from_secs(10), second).await.unwrap().unwrap()
+            }
+        };
+        // A holder that goes away without releasing does not keep the lock.
+        drop(second);
+        let third = tokio::time::timeout(std::time::Duration::from_secs(10), store.startup_lock()).await;
+        third.expect("a dropped holder's lock is gone").unwrap().release().await.unwrap();
+        store.close().await;
+    }
+}

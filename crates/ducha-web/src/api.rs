@@ -377,6 +377,80 @@ impl utoipa::Modify for SecurityAddon {
     }
 }
 
+/// The error answers every operation can give, added to each operation so the document is complete
+/// without repeating them in every annotation (all with the one error body, `ErrorBody`):
+/// 400 when the operation takes parameters or a body (malformed path, query or JSON; the extractors
+/// in `extract`), 415 when it takes a JSON body sent as another type, 401 when it needs a session,
+/// 403 on state-changing operations (a cookie session without its CSRF token) and 500 everywhere
+/// (an unexpected failure: a request id and a Chinese message, never internals).
+struct ErrorResponses;
+
+impl ErrorResponses {
+    fn add(op: &mut utoipa::openapi::path::Operation, mutating: bool) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let takes_input = op.request_body.is_some()
+            || op.parameters.as_ref().is_some_and(|ps| {
+                ps.iter().any(|p| {
+                    matches!(p, RefOr::Ref(_))
+                        || matches!(p, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query))
+                })
+            });
+        let json_body = op.request_body.as_ref().is_some_and(|b| match b {
+            RefOr::T(b) => b.content.keys().any(|k| k.starts_with("application/json")),
+            RefOr::Ref(_) => true,
+        });
+        let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+        let mut add = |status: &str, description: &str| {
+            op.responses.responses.entry(status.to_owned()).or_insert_with(|| {
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(description)
+                        .content(
+                            "application/json",
+                            ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                        )
+                        .build(),
+                )
+            });
+        };
+        if takes_input {
+            add(
+                "400",
+                "malformed path, query or body (`invalid_path`, `invalid_query`, `malformed_json`, …)",
+            );
+        }
+        if json_body {
+            add("415", "the body is not `application/json` (`unsupported_media_type`)");
+        }
+        if secured {
+            add("401", "no valid session (`unauthenticated`)");
+            if mutating {
+                add("403", "not allowed for this role or unit, or a cookie session without `X-CSRF-Token`");
+            }
+        }
+        add("500", "unexpected failure (logged with the request id; no internals in the answer)");
+    }
+}
+
+impl utoipa::Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for (op, mutating) in [
+                (&mut item.get, false),
+                (&mut item.post, true),
+                (&mut item.put, true),
+                (&mut item.patch, true),
+                (&mut item.delete, true),
+            ] {
+                if let Some(op) = op {
+                    Self::add(op, mutating);
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "ducha 督察 API", version = "1", description = "群众举报受理、交办、办理、验收与公开。错误均以 {\"error\": {code, message}} 返回。"),
@@ -397,7 +471,7 @@ impl utoipa::Modify for SecurityAddon {
         ducha_app::opinion::sources::SourceUpdate, ducha_app::opinion::sources::SourceView, ducha_app::opinion::poll::SourcePoll,
         ducha_app::opinion::ingest::IngestReport, ducha_app::opinion::report::DailyReport, ducha_app::opinion::report::Briefing,
         crate::opinion_api::LinkInput, crate::opinion_api::ImportResult, crate::opinion_api::ImportLineError)),
-    modifiers(&SecurityAddon),
+    modifiers(&SecurityAddon, &ErrorResponses),
     tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "batches", description = "批次、任务与基层减负"), (name = "handling", description = "办理报告、验收、回访、问责与预警"), (name = "discipline", description = "督察纪律监督"), (name = "opinion", description = "舆情监测、研判、预警与报送（R3）"), (name = "workbench", description = "工作台：受理辅助、统计与检索"))
 )]
 pub struct ApiDoc;

@@ -187,7 +187,7 @@ pub async fn get_item(
     Ok(Json(st.app.opinion_item(&u, id).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/opinion/items/{id}/actions", tag = "opinion", security(("bearer" = [])), params(("id" = i64, Path, description = "item id")), request_body = ItemActInput,
+#[utoipa::path(post, path = "/api/v1/opinion/items/{id}/actions", operation_id = "opinion_act", tag = "opinion", security(("bearer" = [])), params(("id" = i64, Path, description = "item id")), request_body = ItemActInput,
     description = "Assess, alert the township (quiet hours 20:00–08:00 respected; a 特别重大 item may override with a written reason), escalate a key item to the team with a copy to the city office, handle, reopen, or add a note.",
     responses((status = 200, body = ItemDetail), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn act(
@@ -230,9 +230,17 @@ pub async fn import(
     State(st): State<AppState>,
     ApiUser(u): ApiUser,
     ApiQuery(q): ApiQuery<ImportQuery>,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<ImportResult>, ApiError> {
     ducha_app::opinion::desk_scope(&u)?;
+    // Over the 1 MiB request limit axum answered a plain-text 413 (found by probing the documented
+    // limit): answer like every other API error instead.
+    let body = body.map_err(|_| {
+        AppError::bad_request(
+            "body_too_large",
+            "导入内容无法读取或超过 1 MiB 上限；较大的文件请用命令 ducha opinion import 导入",
+        )
+    })?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::bad_request("not_utf8", "导入内容应为 UTF-8 编码的文本"))?;
     let format = q.format.as_deref().map(str::trim).unwrap_or("jsonl").to_ascii_lowercase();
@@ -292,7 +300,7 @@ pub async fn my_alerts(
     Ok(Json(st.app.my_opinion_alerts(&u).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/opinion/alerts/{id}/ack", tag = "opinion", security(("bearer" = [])), params(("id" = i64, Path, description = "alert id")), request_body = AckInput,
+#[utoipa::path(post, path = "/api/v1/opinion/alerts/{id}/ack", operation_id = "opinion_ack_alert", tag = "opinion", security(("bearer" = [])), params(("id" = i64, Path, description = "alert id")), request_body = AckInput,
     responses((status = 200, body = AlertView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn ack_alert(
     State(st): State<AppState>,

@@ -362,7 +362,8 @@ impl App {
         let per_page = per_page.clamp(1, 200);
         let page = page.max(1);
         f.limit = per_page;
-        f.offset = (page - 1) * per_page;
+        // Saturating: an absurd page number is an empty page, not an overflow.
+        f.offset = (page - 1).saturating_mul(per_page);
         let (rows, total) = opinion::list_items(&self.store, &scope, &f).await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {

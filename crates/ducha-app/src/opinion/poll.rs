@@ -28,6 +28,10 @@ pub struct PollOptions {
     pub batch: i64,
 }
 
+/// How long a claimed source stays with the instance polling it (at least twice the fetch timeout);
+/// if that instance dies mid-poll, the source is due again afterwards.
+const CLAIM_LEASE_MS: i64 = 5 * 60_000;
+
 impl Default for PollOptions {
     fn default() -> Self {
         Self {
@@ -188,6 +192,11 @@ impl App {
         let due = opinion::due_sources(&self.store, self.now_ms(), opts.batch).await?;
         let mut report = PollReport::default();
         for s in due {
+            // Several instances share the database: only the one that claims the source polls it.
+            let lease_until = self.now_ms() + CLAIM_LEASE_MS.max(2 * opts.timeout.as_millis() as i64);
+            if !opinion::claim_source(&self.store, s.id, s.next_poll_at, lease_until).await? {
+                continue;
+            }
             let p = self.poll_one(&s, opts).await?;
             report.polled += 1;
             match p.outcome.as_str() {
