@@ -413,7 +413,7 @@ pub async fn burden(
 
 #[utoipa::path(post, path = "/api/v1/discipline", tag = "discipline", request_body(content = Object, description = "DisciplineReport"),
     description = "反映督察组及其成员执行督察纪律情况（R6）。无需登录；联系方式加密保存，仅省督察办可见。",
-    responses((status = 201, body = IdView), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = IdView), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, description = "too many reports from this address (`rate_limited`, with `Retry-After`)", body = ErrorBody)))]
 pub async fn submit_discipline(
     _: Throttle<PublicPost>,
     State(st): State<AppState>,
