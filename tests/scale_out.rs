@@ -329,6 +329,14 @@ async fn two_instances_on_one_postgres_database_act_as_one() {
     // due within the reminder window, then both instances restart (each runs housekeeping at start).
     // Every task is escalated once and reminded once, not once per instance.
     let store = Store::connect(&db.url, &StoreOptions::default()).await.unwrap();
+    // Let the notices of the work above go out first: a message an instance has claimed when it is
+    // killed waits for its lease (60 s) before the other may send it — by design, but longer than
+    // this test waits. (Under CI load the kill used to land mid-delivery now and then.)
+    wait_for("the first notices to go out", async || {
+        let all = outbox::all(&store).await.unwrap();
+        all.iter().all(|m| m.status == "delivered")
+    })
+    .await;
     let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
     let mut tx = store.begin().await.unwrap();
     let set_due = |level: &str, due: i64| {
