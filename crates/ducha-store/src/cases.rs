@@ -351,6 +351,18 @@ fn push_text(q: &mut Q, backend: Backend, plan: Option<&IndexPlan>, text: Option
     }
 }
 
+/// ` AND {col} IN ($a, $b, …)` over bound values.
+fn push_in(q: &mut Q, col: &str, values: &[String]) {
+    q.push(&format!(" AND {col} IN ("));
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.bind(v.as_str());
+    }
+    q.push(")");
+}
+
 fn push_filter(q: &mut Q, backend: Backend, scope: Scope, f: &CaseFilter) {
     let plan = index_plan(backend, scope, f, false);
     push_filter_with(q, backend, f, plan.as_ref());
@@ -361,14 +373,7 @@ fn push_filter_with(q: &mut Q, backend: Backend, f: &CaseFilter, plan: Option<&I
         q.push(" AND c.campaign_id = ").bind(c);
     }
     if !f.stages.is_empty() {
-        q.push(" AND c.stage IN (");
-        for (i, s) in f.stages.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.bind(s.as_str());
-        }
-        q.push(")");
+        push_in(q, "c.stage", &f.stages);
     }
     if let Some(v) = &f.county_code {
         q.push(" AND c.county_code = ").bind(v.as_str());
@@ -419,16 +424,7 @@ pub async fn list_planned(
 ) -> Result<(Vec<CaseRow>, i64)> {
     let backend = store.backend();
     let plan = index_plan(backend, scope, f, true);
-    let total = match &plan {
-        Some(p) if p.exact => index_count(store, p).await?,
-        _ => {
-            let mut cq =
-                Q::new(&format!("SELECT COUNT(*) FROM {} WHERE 1 = 1", by_matches(backend, plan.as_ref())));
-            push_scope(&mut cq, scope);
-            push_filter_with(&mut cq, backend, f, plan.as_ref());
-            cq.query_scalar()?.fetch_one(store.reader()).await?
-        }
-    };
+    let total = count_planned(store, scope, f, plan.as_ref()).await?;
     if total == 0 {
         return Ok((Vec::new(), 0));
     }
@@ -495,13 +491,18 @@ pub async fn stage_counts(store: &Store, scope: Scope, campaign_id: i64) -> Resu
 /// How many cases in scope match a filter (cards on the home pages).
 pub async fn count(store: &Store, scope: Scope, f: &CaseFilter) -> Result<i64> {
     let plan = index_plan(store.backend(), scope, f, true);
-    if let Some(p) = plan.as_ref().filter(|p| p.exact) {
+    count_planned(store, scope, f, plan.as_ref()).await
+}
+
+/// The total of a planned query: the index's own count when it decides the whole filter, else the
+/// matching cases counted (driven by the index's matches when it takes part).
+async fn count_planned(store: &Store, scope: Scope, f: &CaseFilter, plan: Option<&IndexPlan>) -> Result<i64> {
+    if let Some(p) = plan.filter(|p| p.exact) {
         return index_count(store, p).await;
     }
-    let mut q =
-        Q::new(&format!("SELECT COUNT(*) FROM {} WHERE 1 = 1", by_matches(store.backend(), plan.as_ref())));
+    let mut q = Q::new(&format!("SELECT COUNT(*) FROM {} WHERE 1 = 1", by_matches(store.backend(), plan)));
     push_scope(&mut q, scope);
-    push_filter_with(&mut q, store.backend(), f, plan.as_ref());
+    push_filter_with(&mut q, store.backend(), f, plan);
     Ok(q.query_scalar()?.fetch_one(store.reader()).await?)
 }
 
@@ -543,14 +544,7 @@ fn push_tally_filter(q: &mut Q, scope: Scope, f: &CaseFilter) {
         q.push(" AND t.township_code = ").bind(v.as_str());
     }
     if !f.stages.is_empty() {
-        q.push(" AND t.stage IN (");
-        for (i, s) in f.stages.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.bind(s.as_str());
-        }
-        q.push(")");
+        push_in(q, "t.stage", &f.stages);
     }
     if let Some(v) = &f.pollution_type {
         q.push(" AND (',' || t.pollution_types || ',') LIKE ").bind(format!("%,{v},%"));
@@ -608,7 +602,7 @@ pub async fn daily_counts(store: &Store, scope: Scope, f: &CaseFilter) -> Result
     if tally_answers(scope, f, true) {
         let mut q = Q::new("SELECT t.day, CAST(SUM(t.n) AS BIGINT) FROM case_tally_day t WHERE t.n > 0");
         push_tally_filter(&mut q, scope, f);
-        q.push(" GROUP BY t.day HAVING SUM(t.n) > 0 ORDER BY t.day");
+        q.push(" GROUP BY t.day ORDER BY t.day");
         return Ok(q.query_as()?.fetch_all(store.reader()).await?);
     }
     daily_counts_scan(store, scope, f).await
