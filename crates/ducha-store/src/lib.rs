@@ -173,8 +173,11 @@ impl Store {
                 };
                 // One writer connection: SQLite admits one writer at a time anyway, and queueing in the
                 // pool is fairer and faster than spinning on SQLITE_BUSY.
+                // No ping before each acquire (sqlx's default): an SQLite connection is a file handle
+                // that cannot drop, and each ping is one more round trip to the connection's thread.
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .acquire_timeout(opts.acquire_timeout)
                     .after_connect(move |conn, _meta| {
                         Box::pin(async move {
@@ -187,6 +190,7 @@ impl Store {
                 // The first connection sets WAL; readers then never block the writer.
                 let read = AnyPoolOptions::new()
                     .max_connections(opts.max_connections.max(1))
+                    .test_before_acquire(false)
                     .acquire_timeout(opts.acquire_timeout)
                     .after_connect(move |conn, _meta| {
                         Box::pin(async move {
@@ -199,9 +203,20 @@ impl Store {
                 Ok(Store { read, write, backend })
             }
             Backend::Postgres => {
+                // Ping only a connection that sat idle a while (the server may have closed it since);
+                // a ping before every acquire would double the round trips of every short query.
                 let pool = AnyPoolOptions::new()
                     .max_connections(opts.max_connections.max(2))
                     .acquire_timeout(opts.acquire_timeout)
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for > Duration::from_secs(30) {
+                                sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .connect_with(connect)
                     .await?;
                 Ok(Store { read: pool.clone(), write: pool, backend })
