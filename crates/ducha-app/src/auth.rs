@@ -98,6 +98,12 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sm3::digest(token.as_bytes()))
 }
 
+fn current_user(u: UserRow, unit: UnitRow) -> Result<CurrentUser> {
+    let role = Role::parse(&u.role)?;
+    let level = UnitLevel::parse(&unit.level)?;
+    Ok(CurrentUser { id: u.id, username: u.username, display_name: u.display_name, role, unit, level })
+}
+
 pub fn random_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
 }
@@ -124,10 +130,9 @@ impl App {
         let unit = directory::unit(&self.store, u.unit_id)
             .await?
             .ok_or_else(|| AppError::internal("user without unit"))?;
-        let role = Role::parse(&u.role)?;
-        let level = UnitLevel::parse(&unit.level)?;
-        Ok(CurrentUser { id: u.id, username: u.username, display_name: u.display_name, role, unit, level })
+        current_user(u, unit)
     }
+
 
     pub async fn load_user(&self, id: i64) -> Result<CurrentUser> {
         let u = directory::user(&self.store, id).await?.ok_or_else(AppError::unauthenticated)?;
@@ -200,14 +205,13 @@ impl App {
 
     /// The user and session behind a token, if it is live.
     pub async fn authenticate(&self, token: &str) -> Result<(CurrentUser, SessionRow)> {
-        let s = sessions::get(&self.store, &token_hash(token), self.now_ms())
+        let (s, row, unit) = sessions::get_with_user(&self.store, &token_hash(token), self.now_ms())
             .await?
             .ok_or_else(AppError::unauthenticated)?;
-        let row = directory::user(&self.store, s.user_id).await?.ok_or_else(AppError::unauthenticated)?;
         if row.active == 0 {
             return Err(AppError::unauthenticated());
         }
-        Ok((self.current_user_from_row(row).await?, s))
+        Ok((current_user(row, unit)?, s))
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {

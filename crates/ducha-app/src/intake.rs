@@ -7,13 +7,13 @@ use ducha_domain::role::Role;
 use ducha_domain::time;
 use ducha_domain::workflow::Stage;
 use ducha_store::audit::{self, AuditEntry};
-use ducha_store::cases::{self, ComplainantIdentity, NewCase};
+use ducha_store::cases::{self, CaseRow, ComplainantIdentity, NewCase, Scope};
 use ducha_store::directory;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
-use crate::queries::CaseView;
+use crate::queries::{CaseView, view_labelled};
 use crate::{App, AppError, Result};
 
 /// The channel a complaint came in by, with its accept-number letter.
@@ -102,12 +102,21 @@ impl App {
         if !matches!(user.role, Role::Operator | Role::Team) {
             return Err(AppError::forbidden("只有热线接线员和督察组可以受理举报"));
         }
-        let id = self.intake_as(Some(user), input).await?;
-        self.case_view(user, id).await
+        let (row, region_label) = self.intake_row(Some(user), input).await?;
+        if user.scope() == Scope::All {
+            // The row as stored (read back by the insert itself): nothing to look up again.
+            return view_labelled(user, row, region_label);
+        }
+        self.case_view(user, row.id).await
     }
 
     /// Intake on behalf of a user, or anonymously for public channels (web/Open311); returns the id.
     pub async fn intake_as(&self, user: Option<&CurrentUser>, input: &IntakeInput) -> Result<i64> {
+        Ok(self.intake_row(user, input).await?.0.id)
+    }
+
+    /// Intake; returns the case as stored and its region label.
+    async fn intake_row(&self, user: Option<&CurrentUser>, input: &IntakeInput) -> Result<(CaseRow, String)> {
         let channel = Channel::parse(&input.channel)?;
         let text = input.text.trim();
         if text.chars().count() < 5 {
@@ -142,6 +151,14 @@ impl App {
         let county_code = blank_to_none(&input.county_code).or(analysis.county_code.clone());
         let township_code = blank_to_none(&input.township_code).or(analysis.township_code.clone());
         let village_code = blank_to_none(&input.village_code).or(analysis.village_code.clone());
+        // One look-up for the three codes: each must exist, and the county's office takes the case.
+        let codes: Vec<&str> = [&county_code, &township_code, &village_code]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .filter(|c| *c != "OUTSIDE")
+            .collect();
+        let places = directory::places(&self.store, &codes).await?;
         for (field, code) in [
             ("county_code", &county_code),
             ("township_code", &township_code),
@@ -149,11 +166,12 @@ impl App {
         ] {
             if let Some(c) = code
                 && c != "OUTSIDE"
-                && directory::region(&self.store, c).await?.is_none()
+                && !places.iter().any(|p| &p.code == c)
             {
                 return Err(AppError::invalid(field, format!("区划代码“{c}”不存在")));
             }
         }
+        let region_label = crate::queries::region_label(&codes, &places);
         let types = match &input.pollution_types {
             Some(t) if !t.is_empty() => {
                 for x in t {
@@ -172,10 +190,10 @@ impl App {
             Some(s) => Some(s),
             None => analysis.sansan.clone(),
         };
-        let county_unit = match &county_code {
-            Some(c) => directory::county_unit_for_region(&self.store, c).await?.map(|u| u.id),
-            None => None,
-        };
+        let county_unit = county_code
+            .as_ref()
+            .and_then(|c| places.iter().find(|p| &p.code == c))
+            .and_then(|p| p.county_unit_id);
         let day = time::to_cst(received).format("%Y%m%d").to_string();
         let now_ms = now.timestamp_millis();
         let audit = match user {
@@ -223,60 +241,62 @@ impl App {
             who,
             audit,
         };
-        self.intake_group.submit(self, job).await
+        let row = self.intake_group.submit(self, job).await?;
+        Ok((row, region_label))
     }
 
-    /// Write one prepared intake inside a write transaction: accept number, case, sealed identity,
-    /// audit record.
-    async fn write_intake(&self, tx: &mut ducha_store::Tx, job: &Prepared) -> Result<i64> {
+    /// Write one prepared intake inside a write transaction: accept number, case (read back as
+    /// stored), sealed identity. Returns the row and its audit record, which the caller appends.
+    async fn write_intake(&self, tx: &mut ducha_store::Tx, job: &Prepared) -> Result<(CaseRow, AuditEntry)> {
         let serial = cases::next_accept_serial(tx, job.case.campaign_id, &job.day).await?;
         if serial > 9999 {
             return Err(AppError::conflict("accept_no_exhausted", "当日受理编号已用完（9999件）"));
         }
         let accept_no = format!("{}{serial:04}", job.accept_prefix);
         let case = NewCase { accept_no: accept_no.clone(), ..job.case.clone() };
-        let id = cases::insert_case(tx, &case).await?;
-        if !job.who.is_empty()
-            && let Some(cipher) = &self.cipher
-        {
-            cases::put_identity(tx, cipher, id, &job.who).await?;
+        let sealed = match &self.cipher {
+            Some(cipher) if !job.who.is_empty() => Some(cipher),
+            _ => None,
+        };
+        let row = cases::insert_case_row(tx, &case, sealed.is_some()).await?;
+        if let Some(cipher) = sealed {
+            cases::seal_identity(tx, cipher, row.id, &job.who).await?;
         }
         let entry = AuditEntry {
-            entity_id: id.to_string(),
+            entity_id: row.id.to_string(),
             detail: serde_json::json!({ "accept_no": accept_no, "channel": case.channel, "dup_of": case.dup_of, "has_identity": !job.who.is_empty() }),
             ..job.audit.clone()
         };
-        audit::append(tx, &entry).await?;
-        Ok(id)
+        Ok((row, entry))
+    }
+
+    /// Write intakes in one transaction: their cases, then their audit records in one append.
+    async fn write_intake_tx(&self, jobs: &[Prepared]) -> Result<Vec<CaseRow>> {
+        let mut tx = self.store.begin().await?;
+        let mut rows = Vec::with_capacity(jobs.len());
+        let mut entries = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let (row, entry) = self.write_intake(&mut tx, job).await?;
+            rows.push(row);
+            entries.push(entry);
+        }
+        audit::append_many(&mut tx, &entries).await?;
+        tx.commit().await?;
+        Ok(rows)
     }
 
     /// Write a group of intakes in one transaction (one commit, one fsync, for all of them). If any
     /// of them fails, nothing of the group is kept and each is written again on its own, so every
     /// caller gets its own answer and a bad one cannot take others down with it.
-    async fn write_intakes(&self, jobs: &[Prepared]) -> Vec<Result<i64>> {
-        if jobs.len() > 1 {
-            let together = async {
-                let mut tx = self.store.begin().await?;
-                let mut ids = Vec::with_capacity(jobs.len());
-                for job in jobs {
-                    ids.push(self.write_intake(&mut tx, job).await?);
-                }
-                tx.commit().await?;
-                Ok::<_, AppError>(ids)
-            };
-            if let Ok(ids) = together.await {
-                return ids.into_iter().map(Ok).collect();
-            }
+    async fn write_intakes(&self, jobs: &[Prepared]) -> Vec<Result<CaseRow>> {
+        if jobs.len() > 1
+            && let Ok(rows) = self.write_intake_tx(jobs).await
+        {
+            return rows.into_iter().map(Ok).collect();
         }
         let mut out = Vec::with_capacity(jobs.len());
         for job in jobs {
-            let one = async {
-                let mut tx = self.store.begin().await?;
-                let id = self.write_intake(&mut tx, job).await?;
-                tx.commit().await?;
-                Ok(id)
-            };
-            out.push(one.await);
+            out.push(self.write_intake_tx(std::slice::from_ref(job)).await.map(|mut r| r.remove(0)));
         }
         out
     }
@@ -293,7 +313,7 @@ pub(crate) struct Prepared {
     audit: AuditEntry,
 }
 
-type Waiter = tokio::sync::oneshot::Sender<Result<i64>>;
+type Waiter = tokio::sync::oneshot::Sender<Result<CaseRow>>;
 
 /// Group commit for intake. Durability costs one fsync per commit; with one writer (SQLite) that
 /// caps intake at the disk's fsync rate. Intakes that arrive while a group is being written queue
@@ -317,7 +337,7 @@ impl IntakeGroup {
         self.largest.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    pub(crate) async fn submit(&self, app: &App, job: Prepared) -> Result<i64> {
+    pub(crate) async fn submit(&self, app: &App, job: Prepared) -> Result<CaseRow> {
         let (tx, mut rx) = tokio::sync::oneshot::channel();
         self.queue.lock().map_err(|_| AppError::internal("intake queue poisoned"))?.push((job, tx));
         loop {

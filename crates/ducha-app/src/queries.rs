@@ -100,45 +100,15 @@ pub fn history_label(action: &str, detail: &serde_json::Value) -> String {
 
 impl App {
     pub(crate) async fn region_label(&self, c: &CaseRow) -> Result<String> {
-        let mut parts = Vec::new();
-        for code in [&c.county_code, &c.township_code, &c.village_code].into_iter().flatten() {
-            if let Some(r) = directory::region(&self.store, code).await? {
-                parts.push(r.short_name);
-            }
-        }
-        Ok(if parts.is_empty() { "待定".into() } else { parts.join(" ") })
+        let codes: Vec<&str> =
+            [&c.county_code, &c.township_code, &c.village_code].into_iter().flatten().map(String::as_str).collect();
+        let found = directory::places(&self.store, &codes).await?;
+        Ok(region_label(&codes, &found))
     }
 
     pub(crate) async fn view(&self, user: &CurrentUser, c: CaseRow) -> Result<CaseView> {
-        let stage = Stage::parse(&c.stage)?;
         let region_label = self.region_label(&c).await?;
-        Ok(CaseView {
-            id: c.id,
-            accept_no: c.accept_no,
-            channel: c.channel,
-            received_at: c.received_at,
-            text: c.redacted_text,
-            original_text: user.can_read_identity().then_some(c.original_text),
-            county_code: c.county_code,
-            township_code: c.township_code,
-            village_code: c.village_code,
-            region_label,
-            pollution_types: split_types(&c.pollution_types),
-            sansan: c.sansan,
-            triage: serde_json::from_str(&c.triage).unwrap_or(serde_json::Value::Null),
-            dup_of: c.dup_of,
-            repeat_count: c.repeat_count,
-            stage,
-            stage_label: stage.label(),
-            batch_id: c.batch_id,
-            county_unit_id: c.county_unit_id,
-            handler_unit_id: c.handler_unit_id,
-            due_at: c.due_at,
-            finding: c.finding,
-            has_identity: c.has_identity != 0,
-            version: c.version,
-            actions: allowed_actions(stage, user.actor()),
-        })
+        view_labelled(user, c, region_label)
     }
 
     /// The campaign in force, or a clear error if none was set up.
@@ -262,4 +232,46 @@ impl App {
         let children = directory::child_units(&self.store, user.unit.id).await?;
         Ok(children.into_iter().filter(|u| levels.iter().any(|l| l.code() == u.level)).collect())
     }
+}
+
+/// A case as a user sees it, with its region label already known.
+pub(crate) fn view_labelled(user: &CurrentUser, c: CaseRow, region_label: String) -> Result<CaseView> {
+    let stage = Stage::parse(&c.stage)?;
+    Ok(CaseView {
+        id: c.id,
+        accept_no: c.accept_no,
+        channel: c.channel,
+        received_at: c.received_at,
+        text: c.redacted_text,
+        original_text: user.can_read_identity().then_some(c.original_text),
+        county_code: c.county_code,
+        township_code: c.township_code,
+        village_code: c.village_code,
+        region_label,
+        pollution_types: split_types(&c.pollution_types),
+        sansan: c.sansan,
+        triage: serde_json::from_str(&c.triage).unwrap_or(serde_json::Value::Null),
+        dup_of: c.dup_of,
+        repeat_count: c.repeat_count,
+        stage,
+        stage_label: stage.label(),
+        batch_id: c.batch_id,
+        county_unit_id: c.county_unit_id,
+        handler_unit_id: c.handler_unit_id,
+        due_at: c.due_at,
+        finding: c.finding,
+        has_identity: c.has_identity != 0,
+        version: c.version,
+        actions: allowed_actions(stage, user.actor()),
+    })
+}
+
+/// "County Township Village" from the short names of the codes found, in the order given; 待定 when
+/// none is known.
+pub(crate) fn region_label(codes: &[&str], found: &[directory::Place]) -> String {
+    let parts: Vec<&str> = codes
+        .iter()
+        .filter_map(|c| found.iter().find(|p| p.code == *c).map(|p| p.short_name.as_str()))
+        .collect();
+    if parts.is_empty() { "待定".into() } else { parts.join(" ") }
 }

@@ -69,47 +69,63 @@ pub fn record_hash(prev_hash: &str, r: &AuditRecord) -> String {
 
 /// Append one record inside `tx`; returns its sequence number.
 pub async fn append(tx: &mut Tx, e: &AuditEntry) -> Result<i64> {
+    let seqs = append_many(tx, std::slice::from_ref(e)).await?;
+    Ok(seqs[0])
+}
+
+/// Records written by one multi-row `INSERT` (11 values each, well under both backends' limits).
+const INSERT_CHUNK: usize = 64;
+
+/// Append records in order inside `tx`; returns their sequence numbers. The head is read and
+/// written once, whatever the number of records (group commit of intakes appends a whole group).
+pub async fn append_many(tx: &mut Tx, entries: &[AuditEntry]) -> Result<Vec<i64>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
     let lock = tx.for_update();
     let sql = format!("SELECT seq, hash FROM audit_head WHERE id = 1{lock}");
-    let (last_seq, last_hash): (i64, String) =
+    let (mut last_seq, mut last_hash): (i64, String) =
         sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_one(tx.conn()).await?;
-    let mut rec = AuditRecord {
-        seq: last_seq + 1,
-        at: e.at_ms,
-        actor_user_id: e.actor_user_id,
-        actor_unit_id: e.actor_unit_id,
-        actor_name: e.actor_name.clone(),
-        action: e.action.clone(),
-        entity_type: e.entity_type.clone(),
-        entity_id: e.entity_id.clone(),
-        detail: e.detail.to_string(),
-        prev_hash: last_hash,
-        hash: String::new(),
-    };
-    rec.hash = record_hash(&rec.prev_hash, &rec);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor_user_id, actor_unit_id, actor_name, action, entity_type, entity_id, detail, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(rec.seq)
-    .bind(rec.at)
-    .bind(rec.actor_user_id)
-    .bind(rec.actor_unit_id)
-    .bind(&rec.actor_name)
-    .bind(&rec.action)
-    .bind(&rec.entity_type)
-    .bind(&rec.entity_id)
-    .bind(&rec.detail)
-    .bind(&rec.prev_hash)
-    .bind(&rec.hash)
-    .execute(tx.conn())
-    .await?;
+    let mut recs = Vec::with_capacity(entries.len());
+    for e in entries {
+        let mut rec = AuditRecord {
+            seq: last_seq + 1,
+            at: e.at_ms,
+            actor_user_id: e.actor_user_id,
+            actor_unit_id: e.actor_unit_id,
+            actor_name: e.actor_name.clone(),
+            action: e.action.clone(),
+            entity_type: e.entity_type.clone(),
+            entity_id: e.entity_id.clone(),
+            detail: e.detail.to_string(),
+            prev_hash: last_hash,
+            hash: String::new(),
+        };
+        rec.hash = record_hash(&rec.prev_hash, &rec);
+        last_seq = rec.seq;
+        last_hash = rec.hash.clone();
+        recs.push(rec);
+    }
+    for chunk in recs.chunks(INSERT_CHUNK) {
+        let mut q = crate::sql::Q::new(
+            "INSERT INTO audit_log (seq, at, actor_user_id, actor_unit_id, actor_name, action, entity_type, entity_id, detail, prev_hash, hash) VALUES ",
+        );
+        for (i, r) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(r.seq).push(", ").bind(r.at).push(", ").bind(r.actor_user_id).push(", ");
+            q.bind(r.actor_unit_id).push(", ").bind(r.actor_name.as_str()).push(", ");
+            q.bind(r.action.as_str()).push(", ").bind(r.entity_type.as_str()).push(", ");
+            q.bind(r.entity_id.as_str()).push(", ").bind(r.detail.as_str()).push(", ");
+            q.bind(r.prev_hash.as_str()).push(", ").bind(r.hash.as_str()).push(")");
+        }
+        q.query()?.execute(tx.conn()).await?;
+    }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-        .bind(rec.seq)
-        .bind(&rec.hash)
+        .bind(last_seq)
+        .bind(&last_hash)
         .execute(tx.conn())
         .await?;
-    Ok(rec.seq)
+    Ok(recs.iter().map(|r| r.seq).collect())
 }
 
 /// Where the chain first breaks.

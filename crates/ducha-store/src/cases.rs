@@ -99,12 +99,19 @@ pub fn new_case_tokens(c: &NewCase) -> String {
 }
 
 pub async fn insert_case(tx: &mut Tx, c: &NewCase) -> Result<i64> {
-    sqlx::query_scalar(
+    Ok(insert_case_row(tx, c, false).await?.id)
+}
+
+/// Insert a case and return it as stored, in one statement. `has_identity` says that a sealed
+/// identity follows in the same transaction ([`seal_identity`]).
+pub async fn insert_case_row(tx: &mut Tx, c: &NewCase, has_identity: bool) -> Result<CaseRow> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "INSERT INTO cases (campaign_id, accept_no, channel, received_at, original_text, redacted_text, county_code,
              township_code, village_code, pollution_types, sansan, triage, dup_of, stage, county_unit_id, created_by,
-             updated_at, dup_doc, search_tokens)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
-    )
+             updated_at, dup_doc, search_tokens, has_identity)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+         RETURNING {CASE_COLS}"
+    )))
     .bind(c.campaign_id)
     .bind(&c.accept_no)
     .bind(&c.channel)
@@ -124,6 +131,7 @@ pub async fn insert_case(tx: &mut Tx, c: &NewCase) -> Result<i64> {
     .bind(c.now)
     .bind(&c.dup_doc)
     .bind(new_case_tokens(c))
+    .bind(i64::from(has_identity))
     .fetch_one(tx.conn())
     .await
     .map_err(|e| match StoreError::from(e) {
@@ -761,7 +769,21 @@ pub(crate) fn identity_aad(case_id: i64) -> Vec<u8> {
     format!("ducha:identity:v1:case:{case_id}").into_bytes()
 }
 
+/// Seal and store a case's identity and mark the case as having one.
 pub async fn put_identity(
+    tx: &mut Tx,
+    cipher: &IdentityCipher,
+    case_id: i64,
+    who: &ComplainantIdentity,
+) -> Result<()> {
+    seal_identity(tx, cipher, case_id, who).await?;
+    sqlx::query("UPDATE cases SET has_identity = 1 WHERE id = $1").bind(case_id).execute(tx.conn()).await?;
+    Ok(())
+}
+
+/// Seal and store a case's identity, for a case inserted with `has_identity` already set
+/// ([`insert_case_row`]).
+pub async fn seal_identity(
     tx: &mut Tx,
     cipher: &IdentityCipher,
     case_id: i64,
@@ -779,7 +801,6 @@ pub async fn put_identity(
     .bind(sealed.ciphertext)
     .execute(tx.conn())
     .await?;
-    sqlx::query("UPDATE cases SET has_identity = 1 WHERE id = $1").bind(case_id).execute(tx.conn()).await?;
     Ok(())
 }
 

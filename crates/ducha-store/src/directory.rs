@@ -226,6 +226,37 @@ pub async fn child_units(store: &Store, parent_id: i64) -> Result<Vec<UnitRow>> 
     .await?)
 }
 
+/// A region found by [`places`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub code: String,
+    pub short_name: String,
+    /// The county-level office for this region, if it is a county with one.
+    pub county_unit_id: Option<i64>,
+}
+
+/// The regions among `codes` that exist, each with its county office — one statement for what an
+/// intake checks (county, township, village).
+pub async fn places(store: &Store, codes: &[&str]) -> Result<Vec<Place>> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = crate::sql::Q::new(
+        "SELECT r.code, r.short_name,
+                (SELECT u.id FROM units u WHERE u.level = 'county' AND u.region_code = r.code ORDER BY u.id LIMIT 1)
+         FROM regions r WHERE r.code IN (",
+    );
+    for (i, c) in codes.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.bind(*c);
+    }
+    q.push(")");
+    let rows: Vec<(String, String, Option<i64>)> = q.query_as()?.fetch_all(store.reader()).await?;
+    Ok(rows.into_iter().map(|(code, short_name, county_unit_id)| Place { code, short_name, county_unit_id }).collect())
+}
+
 /// The county-level office unit for a county region code, if one exists.
 pub async fn county_unit_for_region(store: &Store, county_code: &str) -> Result<Option<UnitRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
