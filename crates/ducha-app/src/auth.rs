@@ -133,7 +133,6 @@ impl App {
         current_user(u, unit)
     }
 
-
     pub async fn load_user(&self, id: i64) -> Result<CurrentUser> {
         let u = directory::user(&self.store, id).await?.ok_or_else(AppError::unauthenticated)?;
         self.current_user_from_row(u).await

@@ -137,7 +137,10 @@ impl App {
                 "未配置 SM4 加密密钥，不能保存举报人信息；请联系管理员配置 DUCHA_SM4_KEY",
             ));
         }
-        let campaign = self.campaign().await?;
+        // The reads of an intake share one reader connection (see `Store::read_conn`).
+        let mut conn = self.store.read_conn().await?;
+        let campaign =
+            directory::current_campaign_on(&mut *conn).await?.ok_or_else(crate::queries::no_campaign)?;
         let now = self.clock.now();
         let received = input.received_at.unwrap_or(now);
         if received > now + chrono::Duration::minutes(5) {
@@ -147,7 +150,7 @@ impl App {
             return Err(AppError::invalid("received_at", "受理时间不能早于一年前"));
         }
 
-        let analysis = self.analyse(text, &who).await?;
+        let analysis = self.analyse_on(&mut conn, text, &who).await?;
         let county_code = blank_to_none(&input.county_code).or(analysis.county_code.clone());
         let township_code = blank_to_none(&input.township_code).or(analysis.township_code.clone());
         let village_code = blank_to_none(&input.village_code).or(analysis.village_code.clone());
@@ -158,7 +161,8 @@ impl App {
             .map(String::as_str)
             .filter(|c| *c != "OUTSIDE")
             .collect();
-        let places = directory::places(&self.store, &codes).await?;
+        let places = directory::places_on(&mut *conn, &codes).await?;
+        drop(conn);
         for (field, code) in [
             ("county_code", &county_code),
             ("township_code", &township_code),
@@ -245,41 +249,58 @@ impl App {
         Ok((row, region_label))
     }
 
-    /// Write one prepared intake inside a write transaction: accept number, case (read back as
-    /// stored), sealed identity. Returns the row and its audit record, which the caller appends.
-    async fn write_intake(&self, tx: &mut ducha_store::Tx, job: &Prepared) -> Result<(CaseRow, AuditEntry)> {
-        let serial = cases::next_accept_serial(tx, job.case.campaign_id, &job.day).await?;
-        if serial > 9999 {
-            return Err(AppError::conflict("accept_no_exhausted", "当日受理编号已用完（9999件）"));
-        }
-        let accept_no = format!("{}{serial:04}", job.accept_prefix);
-        let case = NewCase { accept_no: accept_no.clone(), ..job.case.clone() };
-        let sealed = match &self.cipher {
-            Some(cipher) if !job.who.is_empty() => Some(cipher),
-            _ => None,
-        };
-        let row = cases::insert_case_row(tx, &case, sealed.is_some()).await?;
-        if let Some(cipher) = sealed {
-            cases::seal_identity(tx, cipher, row.id, &job.who).await?;
-        }
-        let entry = AuditEntry {
-            entity_id: row.id.to_string(),
-            detail: serde_json::json!({ "accept_no": accept_no, "channel": case.channel, "dup_of": case.dup_of, "has_identity": !job.who.is_empty() }),
-            ..job.audit.clone()
-        };
-        Ok((row, entry))
-    }
-
-    /// Write intakes in one transaction: their cases, then their audit records in one append.
+    /// Write intakes in one transaction, a statement for each kind of row however many intakes there
+    /// are: accept numbers (one counter upsert), cases (read back as stored), sealed identities, audit
+    /// records. Any accept number past 9 999 fails the whole call.
     async fn write_intake_tx(&self, jobs: &[Prepared]) -> Result<Vec<CaseRow>> {
         let mut tx = self.store.begin().await?;
-        let mut rows = Vec::with_capacity(jobs.len());
-        let mut entries = Vec::with_capacity(jobs.len());
+        // How many serials each campaign day needs, in first-seen order.
+        let mut wants: Vec<(i64, &str, i64)> = Vec::new();
         for job in jobs {
-            let (row, entry) = self.write_intake(&mut tx, job).await?;
-            rows.push(row);
-            entries.push(entry);
+            match wants.iter_mut().find(|(c, d, _)| *c == job.case.campaign_id && *d == job.day) {
+                Some(w) => w.2 += 1,
+                None => wants.push((job.case.campaign_id, &job.day, 1)),
+            }
         }
+        let firsts = cases::reserve_accept_serials(&mut tx, &wants).await?;
+        let mut next: Vec<i64> = firsts;
+        let mut new_cases = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let k = wants
+                .iter()
+                .position(|(c, d, _)| *c == job.case.campaign_id && *d == job.day)
+                .ok_or_else(|| AppError::internal("accept counter missing"))?;
+            let serial = next[k];
+            next[k] += 1;
+            if serial > 9999 {
+                return Err(AppError::conflict("accept_no_exhausted", "当日受理编号已用完（9999件）"));
+            }
+            let sealed = self.cipher.is_some() && !job.who.is_empty();
+            new_cases.push((
+                NewCase { accept_no: format!("{}{serial:04}", job.accept_prefix), ..job.case.clone() },
+                sealed,
+            ));
+        }
+        let refs: Vec<(&NewCase, bool)> = new_cases.iter().map(|(c, s)| (c, *s)).collect();
+        let rows = cases::insert_cases(&mut tx, &refs).await?;
+        if let Some(cipher) = &self.cipher {
+            let sealed: Vec<(i64, &ComplainantIdentity)> = rows
+                .iter()
+                .zip(jobs)
+                .filter(|(_, job)| !job.who.is_empty())
+                .map(|(row, job)| (row.id, &job.who))
+                .collect();
+            cases::seal_identities(&mut tx, cipher, &sealed).await?;
+        }
+        let entries: Vec<AuditEntry> = rows
+            .iter()
+            .zip(jobs)
+            .map(|(row, job)| AuditEntry {
+                entity_id: row.id.to_string(),
+                detail: serde_json::json!({ "accept_no": row.accept_no, "channel": row.channel, "dup_of": row.dup_of, "has_identity": !job.who.is_empty() }),
+                ..job.audit.clone()
+            })
+            .collect();
         audit::append_many(&mut tx, &entries).await?;
         tx.commit().await?;
         Ok(rows)

@@ -100,8 +100,11 @@ pub fn history_label(action: &str, detail: &serde_json::Value) -> String {
 
 impl App {
     pub(crate) async fn region_label(&self, c: &CaseRow) -> Result<String> {
-        let codes: Vec<&str> =
-            [&c.county_code, &c.township_code, &c.village_code].into_iter().flatten().map(String::as_str).collect();
+        let codes: Vec<&str> = [&c.county_code, &c.township_code, &c.village_code]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
         let found = directory::places(&self.store, &codes).await?;
         Ok(region_label(&codes, &found))
     }
@@ -113,9 +116,7 @@ impl App {
 
     /// The campaign in force, or a clear error if none was set up.
     pub async fn campaign(&self) -> Result<CampaignRow> {
-        directory::current_campaign(&self.store).await?.ok_or_else(|| {
-            AppError::not_found("no_campaign", "尚未建立督察任务，请先运行 ducha demo 或导入督察配置")
-        })
+        directory::current_campaign(&self.store).await?.ok_or_else(no_campaign)
     }
 
     /// A case the user may see, or `case_not_found` (the same answer whether it does not exist or is
@@ -274,4 +275,9 @@ pub(crate) fn region_label(codes: &[&str], found: &[directory::Place]) -> String
         .filter_map(|c| found.iter().find(|p| p.code == *c).map(|p| p.short_name.as_str()))
         .collect();
     if parts.is_empty() { "待定".into() } else { parts.join(" ") }
+}
+
+/// No campaign has been set up yet.
+pub(crate) fn no_campaign() -> AppError {
+    AppError::not_found("no_campaign", "尚未建立督察任务，请先运行 ducha demo 或导入督察配置")
 }

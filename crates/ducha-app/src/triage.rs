@@ -72,6 +72,12 @@ fn identity(who: &ComplainantIdentity) -> Identity {
 impl App {
     /// Bring the duplicate index up to date with every stored case.
     pub async fn sync_dup_index(&self) -> Result<()> {
+        let mut conn = self.store.read_conn().await?;
+        self.sync_dup_index_on(&mut conn).await
+    }
+
+    /// [`App::sync_dup_index`] on a reader connection the caller holds.
+    pub(crate) async fn sync_dup_index_on(&self, conn: &mut ducha_store::ReadConn) -> Result<()> {
         loop {
             let seen = self
                 .triage
@@ -79,7 +85,7 @@ impl App {
                 .lock()
                 .map(|s| s.seen)
                 .map_err(|_| AppError::internal("dup index poisoned"))?;
-            let rows = ducha_store::cases::dup_docs_after(&self.store, seen, 5000).await?;
+            let rows = ducha_store::cases::dup_docs_after_on(&mut **conn, seen, 5000).await?;
             if rows.is_empty() {
                 return Ok(());
             }
@@ -107,8 +113,19 @@ impl App {
 
     /// Route, classify, redact and look for an earlier report of the same source.
     pub async fn analyse(&self, text: &str, who: &ComplainantIdentity) -> Result<Analysis> {
+        let mut conn = self.store.read_conn().await?;
+        self.analyse_on(&mut conn, text, who).await
+    }
+
+    /// [`App::analyse`] on a reader connection the caller holds.
+    pub(crate) async fn analyse_on(
+        &self,
+        conn: &mut ducha_store::ReadConn,
+        text: &str,
+        who: &ComplainantIdentity,
+    ) -> Result<Analysis> {
         let a = self.triage.triage.analyze(text, &identity(who));
-        self.sync_dup_index().await?;
+        self.sync_dup_index_on(conn).await?;
         let dup = self
             .triage
             .index

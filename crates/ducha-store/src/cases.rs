@@ -70,15 +70,36 @@ pub struct NewCase {
 /// The next serial for accept numbers of one campaign day; atomic under concurrent intake on both
 /// backends (an upsert on the counter row inside the intake transaction).
 pub async fn next_accept_serial(tx: &mut Tx, campaign_id: i64, day: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO accept_counters (campaign_id, day, last_serial) VALUES ($1, $2, 1)
-         ON CONFLICT (campaign_id, day) DO UPDATE SET last_serial = accept_counters.last_serial + 1
-         RETURNING last_serial",
-    )
-    .bind(campaign_id)
-    .bind(day)
-    .fetch_one(tx.conn())
-    .await?)
+    let first = reserve_accept_serials(tx, &[(campaign_id, day, 1)]).await?;
+    Ok(first[0])
+}
+
+/// Reserve `count` consecutive serials for each `(campaign, day)` (each pair at most once), in one
+/// upsert; returns the first serial of each range, in the order asked. The ranges may run past
+/// 9 999; the caller refuses those.
+pub async fn reserve_accept_serials(tx: &mut Tx, wants: &[(i64, &str, i64)]) -> Result<Vec<i64>> {
+    if wants.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Q::new("INSERT INTO accept_counters (campaign_id, day, last_serial) VALUES ");
+    for (i, (campaign_id, day, count)) in wants.iter().enumerate() {
+        q.push(if i == 0 { "(" } else { ", (" });
+        q.bind(*campaign_id).push(", ").bind(*day).push(", ").bind(*count).push(")");
+    }
+    q.push(
+        " ON CONFLICT (campaign_id, day) DO UPDATE SET last_serial = accept_counters.last_serial + excluded.last_serial
+         RETURNING campaign_id, day, last_serial",
+    );
+    let rows: Vec<(i64, String, i64)> = q.query_as()?.fetch_all(tx.conn()).await?;
+    wants
+        .iter()
+        .map(|(campaign_id, day, count)| {
+            rows.iter()
+                .find(|(c, d, _)| c == campaign_id && d == day)
+                .map(|(_, _, last)| last - count + 1)
+                .ok_or_else(|| StoreError::Corrupt(format!("受理编号计数器未返回 {day}")))
+        })
+        .collect()
 }
 
 /// The search tokens of a new case (see [`crate::search`]).
@@ -102,45 +123,60 @@ pub async fn insert_case(tx: &mut Tx, c: &NewCase) -> Result<i64> {
     Ok(insert_case_row(tx, c, false).await?.id)
 }
 
-/// Insert a case and return it as stored, in one statement. `has_identity` says that a sealed
-/// identity follows in the same transaction ([`seal_identity`]).
+/// Insert a case and return it as stored. `has_identity` says that a sealed identity follows in
+/// the same transaction ([`seal_identities`]).
 pub async fn insert_case_row(tx: &mut Tx, c: &NewCase, has_identity: bool) -> Result<CaseRow> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO cases (campaign_id, accept_no, channel, received_at, original_text, redacted_text, county_code,
-             township_code, village_code, pollution_types, sansan, triage, dup_of, stage, county_unit_id, created_by,
-             updated_at, dup_doc, search_tokens, has_identity)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-         RETURNING {CASE_COLS}"
-    )))
-    .bind(c.campaign_id)
-    .bind(&c.accept_no)
-    .bind(&c.channel)
-    .bind(c.received_at)
-    .bind(&c.original_text)
-    .bind(&c.redacted_text)
-    .bind(&c.county_code)
-    .bind(&c.township_code)
-    .bind(&c.village_code)
-    .bind(&c.pollution_types)
-    .bind(&c.sansan)
-    .bind(&c.triage)
-    .bind(c.dup_of)
-    .bind(&c.stage)
-    .bind(c.county_unit_id)
-    .bind(c.created_by)
-    .bind(c.now)
-    .bind(&c.dup_doc)
-    .bind(new_case_tokens(c))
-    .bind(i64::from(has_identity))
-    .fetch_one(tx.conn())
-    .await
-    .map_err(|e| match StoreError::from(e) {
-        e if e.is_unique_violation() => StoreError::Conflict {
-            code: "accept_no_taken",
-            message: format!("受理编号 {} 已被使用", c.accept_no),
-        },
-        e => e,
-    })
+    let mut rows = insert_cases(tx, &[(c, has_identity)]).await?;
+    rows.pop().ok_or_else(|| StoreError::Corrupt("插入案件未返回记录".into()))
+}
+
+/// Cases written by one multi-row `INSERT` (20 values each, well under both backends' limits).
+const INSERT_CHUNK: usize = 64;
+
+/// Insert cases and return them as stored, in the order given: one statement per 64 cases (group
+/// commit of intakes writes a whole group this way). Accept numbers must be distinct.
+pub async fn insert_cases(tx: &mut Tx, cases: &[(&NewCase, bool)]) -> Result<Vec<CaseRow>> {
+    let mut out = Vec::with_capacity(cases.len());
+    for chunk in cases.chunks(INSERT_CHUNK) {
+        let mut q = Q::new(
+            "INSERT INTO cases (campaign_id, accept_no, channel, received_at, original_text, redacted_text, county_code,
+                 township_code, village_code, pollution_types, sansan, triage, dup_of, stage, county_unit_id, created_by,
+                 updated_at, dup_doc, search_tokens, has_identity) VALUES ",
+        );
+        for (i, (c, has_identity)) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(c.campaign_id).push(", ").bind(c.accept_no.as_str()).push(", ").bind(c.channel.as_str());
+            q.push(", ").bind(c.received_at).push(", ").bind(c.original_text.as_str()).push(", ");
+            q.bind(c.redacted_text.as_str()).push(", ").bind(c.county_code.clone()).push(", ");
+            q.bind(c.township_code.clone()).push(", ").bind(c.village_code.clone()).push(", ");
+            q.bind(c.pollution_types.as_str()).push(", ").bind(c.sansan.clone()).push(", ");
+            q.bind(c.triage.as_str()).push(", ").bind(c.dup_of).push(", ").bind(c.stage.as_str()).push(", ");
+            q.bind(c.county_unit_id).push(", ").bind(c.created_by).push(", ").bind(c.now).push(", ");
+            q.bind(c.dup_doc.clone()).push(", ").bind(new_case_tokens(c)).push(", ");
+            q.bind(i64::from(*has_identity)).push(")");
+        }
+        q.push(" RETURNING ").push(CASE_COLS);
+        let mut rows: Vec<CaseRow> =
+            q.query_as()?.fetch_all(tx.conn()).await.map_err(|e| match StoreError::from(e) {
+                e if e.is_unique_violation() => StoreError::Conflict {
+                    code: "accept_no_taken",
+                    message: match chunk {
+                        [(c, _)] => format!("受理编号 {} 已被使用", c.accept_no),
+                        _ => "受理编号已被使用".to_owned(),
+                    },
+                },
+                e => e,
+            })?;
+        // RETURNING gives no order for a multi-row insert: put the rows back in the order asked.
+        for (c, _) in chunk {
+            let at = rows
+                .iter()
+                .position(|r| r.accept_no == c.accept_no)
+                .ok_or_else(|| StoreError::Corrupt(format!("插入案件 {} 未返回记录", c.accept_no)))?;
+            out.push(rows.swap_remove(at));
+        }
+    }
+    Ok(out)
 }
 
 pub async fn get(store: &Store, id: i64) -> Result<Option<CaseRow>> {
@@ -776,31 +812,32 @@ pub async fn put_identity(
     case_id: i64,
     who: &ComplainantIdentity,
 ) -> Result<()> {
-    seal_identity(tx, cipher, case_id, who).await?;
+    seal_identities(tx, cipher, &[(case_id, who)]).await?;
     sqlx::query("UPDATE cases SET has_identity = 1 WHERE id = $1").bind(case_id).execute(tx.conn()).await?;
     Ok(())
 }
 
-/// Seal and store a case's identity, for a case inserted with `has_identity` already set
-/// ([`insert_case_row`]).
-pub async fn seal_identity(
+/// Seal and store identities for cases inserted with `has_identity` already set
+/// ([`insert_cases`]); one statement per 64.
+pub async fn seal_identities(
     tx: &mut Tx,
     cipher: &IdentityCipher,
-    case_id: i64,
-    who: &ComplainantIdentity,
+    identities: &[(i64, &ComplainantIdentity)],
 ) -> Result<()> {
-    let plain = serde_json::to_vec(who).map_err(|e| StoreError::Crypto(e.to_string()))?;
-    let sealed = cipher.seal(&identity_aad(case_id), &plain)?;
-    sqlx::query(
-        "INSERT INTO complainant_identities (case_id, key_id, nonce, ciphertext) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (case_id) DO UPDATE SET key_id = excluded.key_id, nonce = excluded.nonce, ciphertext = excluded.ciphertext",
-    )
-    .bind(case_id)
-    .bind(sealed.key_id)
-    .bind(sealed.nonce)
-    .bind(sealed.ciphertext)
-    .execute(tx.conn())
-    .await?;
+    for chunk in identities.chunks(INSERT_CHUNK) {
+        let mut q = Q::new("INSERT INTO complainant_identities (case_id, key_id, nonce, ciphertext) VALUES ");
+        for (i, (case_id, who)) in chunk.iter().enumerate() {
+            let plain = serde_json::to_vec(who).map_err(|e| StoreError::Crypto(e.to_string()))?;
+            let sealed = cipher.seal(&identity_aad(*case_id), &plain)?;
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(*case_id).push(", ").bind(sealed.key_id).push(", ").bind(sealed.nonce).push(", ");
+            q.bind(sealed.ciphertext).push(")");
+        }
+        q.push(
+            " ON CONFLICT (case_id) DO UPDATE SET key_id = excluded.key_id, nonce = excluded.nonce, ciphertext = excluded.ciphertext",
+        );
+        q.query()?.execute(tx.conn()).await?;
+    }
     Ok(())
 }
 
@@ -960,10 +997,19 @@ pub async fn dup_docs_after(
     after_id: i64,
     limit: i64,
 ) -> Result<Vec<(i64, Option<i64>, Option<String>)>> {
+    dup_docs_after_on(store.reader(), after_id, limit).await
+}
+
+/// [`dup_docs_after`] on a given connection (or pool).
+pub async fn dup_docs_after_on<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<(i64, Option<i64>, Option<String>)>> {
     Ok(sqlx::query_as("SELECT id, dup_of, dup_doc FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
         .bind(after_id)
         .bind(limit)
-        .fetch_all(store.reader())
+        .fetch_all(ex)
         .await?)
 }
 

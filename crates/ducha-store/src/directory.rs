@@ -238,6 +238,14 @@ pub struct Place {
 /// The regions among `codes` that exist, each with its county office — one statement for what an
 /// intake checks (county, township, village).
 pub async fn places(store: &Store, codes: &[&str]) -> Result<Vec<Place>> {
+    places_on(store.reader(), codes).await
+}
+
+/// [`places`] on a given connection (or pool).
+pub async fn places_on<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    codes: &[&str],
+) -> Result<Vec<Place>> {
     if codes.is_empty() {
         return Ok(Vec::new());
     }
@@ -253,8 +261,11 @@ pub async fn places(store: &Store, codes: &[&str]) -> Result<Vec<Place>> {
         q.bind(*c);
     }
     q.push(")");
-    let rows: Vec<(String, String, Option<i64>)> = q.query_as()?.fetch_all(store.reader()).await?;
-    Ok(rows.into_iter().map(|(code, short_name, county_unit_id)| Place { code, short_name, county_unit_id }).collect())
+    let rows: Vec<(String, String, Option<i64>)> = q.query_as()?.fetch_all(ex).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(code, short_name, county_unit_id)| Place { code, short_name, county_unit_id })
+        .collect())
 }
 
 /// The county-level office unit for a county region code, if one exists.
@@ -325,10 +336,17 @@ pub async fn insert_campaign(tx: &mut Tx, c: &NewCampaign) -> Result<i64> {
 
 /// The campaign in force: the most recently created one.
 pub async fn current_campaign(store: &Store) -> Result<Option<CampaignRow>> {
+    current_campaign_on(store.reader()).await
+}
+
+/// [`current_campaign`] on a given connection (or pool).
+pub async fn current_campaign_on<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+) -> Result<Option<CampaignRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {CAMPAIGN_COLS} FROM campaigns ORDER BY id DESC LIMIT 1"
     )))
-    .fetch_optional(store.reader())
+    .fetch_optional(ex)
     .await?)
 }
 

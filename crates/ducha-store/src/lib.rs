@@ -147,6 +147,9 @@ fn normalise_url(url: &str) -> Result<(String, Backend)> {
     }
 }
 
+/// A reader connection held for a few reads ([`Store::read_conn`]).
+pub type ReadConn = sqlx::pool::PoolConnection<sqlx::Any>;
+
 impl Store {
     /// Connect (creating an SQLite file if needed). Does not migrate; call [`Store::migrate`].
     pub async fn connect(url: &str, opts: &StoreOptions) -> Result<Store> {
@@ -270,6 +273,13 @@ impl Store {
     /// The pool for reads.
     pub fn reader(&self) -> &AnyPool {
         &self.read
+    }
+
+    /// One reader connection for several reads in a row. sqlx checks a connection on its way back
+    /// to the pool (a round trip to SQLite's connection thread, or to the server), so a use case
+    /// that reads several times pays that once instead of once per read.
+    pub async fn read_conn(&self) -> Result<ReadConn> {
+        Ok(self.read.acquire().await?)
     }
 
     pub async fn close(&self) {

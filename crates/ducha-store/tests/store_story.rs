@@ -395,6 +395,121 @@ async fn audit_tampering_all_backends() {
     }
 }
 
+/// What group commit writes in one statement each — accept-number ranges, cases, sealed identities,
+/// audit records — gives the same rows, in the order asked, as writing them one at a time would.
+async fn group_writes(backend: Backend) {
+    let (store, _db) = testing::fresh(backend).await;
+    let team = unit(&store, "team", "team", None, None).await;
+    let mut tx = store.begin().await.unwrap();
+    let campaign = directory::insert_campaign(
+        &mut tx,
+        &NewCampaign {
+            name: "x".into(),
+            team_name: "x".into(),
+            start_date: "2019-11-25".into(),
+            end_date: "2019-12-25".into(),
+            hotlines: vec!["1".into()],
+            postal_box: "x".into(),
+            hours_start: "08:00".into(),
+            hours_end: "20:00".into(),
+            round_no: 1,
+            province_letters: "HA".into(),
+            regions: vec![],
+            team_unit_id: team,
+            city_unit_id: team,
+            settings: serde_json::json!({}),
+            created_at: 1,
+        },
+    )
+    .await
+    .unwrap();
+
+    // Ranges per day: a new day starts at 1, a known day goes on from its counter.
+    assert_eq!(
+        cases::reserve_accept_serials(&mut tx, &[(campaign, "20191126", 3), (campaign, "20191127", 2)])
+            .await
+            .unwrap(),
+        vec![1, 1]
+    );
+    assert_eq!(
+        cases::reserve_accept_serials(&mut tx, &[(campaign, "20191127", 1), (campaign, "20191126", 2)])
+            .await
+            .unwrap(),
+        vec![3, 4]
+    );
+    assert_eq!(cases::next_accept_serial(&mut tx, campaign, "20191126").await.unwrap(), 6);
+
+    // 70 cases: more than one INSERT's worth, every third with an identity.
+    let key = KeyMaterial::generate();
+    let cipher = IdentityCipher::new(&key, &[]).unwrap();
+    let new: Vec<NewCase> = (0..70i64)
+        .map(|i| NewCase {
+            campaign_id: campaign,
+            accept_no: format!("D1HA20191126{:04}", 70 - i),
+            channel: if i % 2 == 0 { "phone".into() } else { "web".into() },
+            received_at: 1_000 + i,
+            original_text: format!("第{i}件：某厂排黑烟"),
+            redacted_text: format!("第{i}件：某厂排黑烟"),
+            county_code: (i % 5 == 0).then(|| "410928".to_owned()),
+            township_code: None,
+            village_code: None,
+            pollution_types: "大气".into(),
+            sansan: None,
+            triage: "{}".into(),
+            dup_of: None,
+            stage: "received".into(),
+            county_unit_id: None,
+            created_by: None,
+            now: 2_000 + i,
+            dup_doc: Some(format!("{{\"n\":{i}}}")),
+        })
+        .collect();
+    let asked: Vec<(&NewCase, bool)> = new.iter().enumerate().map(|(i, c)| (c, i % 3 == 0)).collect();
+    let rows = cases::insert_cases(&mut tx, &asked).await.unwrap();
+    assert_eq!(rows.len(), 70);
+    let who: Vec<ComplainantIdentity> = (0..70)
+        .map(|i| ComplainantIdentity {
+            name: Some(format!("举报人{i}")),
+            phone: Some(format!("1380393{i:04}")),
+            ..Default::default()
+        })
+        .collect();
+    let sealed: Vec<(i64, &ComplainantIdentity)> =
+        rows.iter().enumerate().filter(|(i, _)| i % 3 == 0).map(|(i, r)| (r.id, &who[i])).collect();
+    cases::seal_identities(&mut tx, &cipher, &sealed).await.unwrap();
+    let entries: Vec<AuditEntry> = rows.iter().map(|r| entry("case.intake", r.id)).collect();
+    let seqs = audit::append_many(&mut tx, &entries).await.unwrap();
+    tx.commit().await.unwrap();
+
+    assert_eq!(seqs, (1..=70).collect::<Vec<i64>>(), "one record each, in order");
+    for (i, (c, row)) in new.iter().zip(&rows).enumerate() {
+        assert_eq!(row.accept_no, c.accept_no, "row {i} comes back in the order asked");
+        assert_eq!(row.received_at, c.received_at);
+        assert_eq!(row.has_identity, i64::from(i % 3 == 0));
+        assert_eq!(&cases::get(&store, row.id).await.unwrap().unwrap(), row, "returned as stored");
+        let stored = cases::identity(&store, &cipher, row.id).await.unwrap();
+        assert_eq!(stored, (i % 3 == 0).then(|| who[i].clone()), "identity of row {i}");
+    }
+    let report = audit::verify(&store).await.unwrap();
+    assert_eq!((report.checked, report.broken), (70, None));
+
+    // One taken accept number fails the whole insert, and the rolled-back transaction keeps nothing.
+    let mut tx = store.begin().await.unwrap();
+    let clash = NewCase { accept_no: "D1HA201911260099".into(), ..new[0].clone() };
+    let again = NewCase { accept_no: new[5].accept_no.clone(), ..new[0].clone() };
+    let e = cases::insert_cases(&mut tx, &[(&clash, false), (&again, false)]).await;
+    assert!(matches!(e, Err(StoreError::Conflict { code: "accept_no_taken", .. })), "{e:?}");
+    tx.rollback().await.unwrap();
+    assert_eq!(cases::count_cases(&store).await.unwrap(), 70);
+}
+
+#[tokio::test]
+async fn group_writes_all_backends() {
+    for b in testing::backends() {
+        group_writes(b).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_intake_serials_all_backends() {
     for b in testing::backends() {
