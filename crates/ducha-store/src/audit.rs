@@ -73,9 +73,6 @@ pub async fn append(tx: &mut Tx, e: &AuditEntry) -> Result<i64> {
     Ok(seqs[0])
 }
 
-/// Records written by one multi-row `INSERT` (11 values each, well under both backends' limits).
-const INSERT_CHUNK: usize = 64;
-
 /// Append records in order inside `tx`; returns their sequence numbers. The head is read and
 /// written once, whatever the number of records (group commit of intakes appends a whole group).
 pub async fn append_many(tx: &mut Tx, entries: &[AuditEntry]) -> Result<Vec<i64>> {
@@ -106,8 +103,9 @@ pub async fn append_many(tx: &mut Tx, entries: &[AuditEntry]) -> Result<Vec<i64>
         last_hash = rec.hash.clone();
         recs.push(rec);
     }
-    for chunk in recs.chunks(INSERT_CHUNK) {
-        let mut q = crate::sql::Q::new(
+    for chunk in crate::sql::pow2_chunks(&recs) {
+        let mut q = crate::sql::Q::many(
+            tx.backend(),
             "INSERT INTO audit_log (seq, at, actor_user_id, actor_unit_id, actor_name, action, entity_type, entity_id, detail, prev_hash, hash) VALUES ",
         );
         for (i, r) in chunk.iter().enumerate() {

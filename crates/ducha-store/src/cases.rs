@@ -81,16 +81,20 @@ pub async fn reserve_accept_serials(tx: &mut Tx, wants: &[(i64, &str, i64)]) -> 
     if wants.is_empty() {
         return Ok(Vec::new());
     }
-    let mut q = Q::new("INSERT INTO accept_counters (campaign_id, day, last_serial) VALUES ");
-    for (i, (campaign_id, day, count)) in wants.iter().enumerate() {
-        q.push(if i == 0 { "(" } else { ", (" });
-        q.bind(*campaign_id).push(", ").bind(*day).push(", ").bind(*count).push(")");
+    let mut rows: Vec<(i64, String, i64)> = Vec::with_capacity(wants.len());
+    for chunk in crate::sql::pow2_chunks(wants) {
+        let mut q =
+            Q::many(tx.backend(), "INSERT INTO accept_counters (campaign_id, day, last_serial) VALUES ");
+        for (i, (campaign_id, day, count)) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(*campaign_id).push(", ").bind(*day).push(", ").bind(*count).push(")");
+        }
+        q.push(
+            " ON CONFLICT (campaign_id, day) DO UPDATE SET last_serial = accept_counters.last_serial + excluded.last_serial
+             RETURNING campaign_id, day, last_serial",
+        );
+        rows.extend(q.query_as::<(i64, String, i64)>()?.fetch_all(tx.conn()).await?);
     }
-    q.push(
-        " ON CONFLICT (campaign_id, day) DO UPDATE SET last_serial = accept_counters.last_serial + excluded.last_serial
-         RETURNING campaign_id, day, last_serial",
-    );
-    let rows: Vec<(i64, String, i64)> = q.query_as()?.fetch_all(tx.conn()).await?;
     wants
         .iter()
         .map(|(campaign_id, day, count)| {
@@ -130,15 +134,14 @@ pub async fn insert_case_row(tx: &mut Tx, c: &NewCase, has_identity: bool) -> Re
     rows.pop().ok_or_else(|| StoreError::Corrupt("插入案件未返回记录".into()))
 }
 
-/// Cases written by one multi-row `INSERT` (20 values each, well under both backends' limits).
-const INSERT_CHUNK: usize = 64;
-
-/// Insert cases and return them as stored, in the order given: one statement per 64 cases (group
-/// commit of intakes writes a whole group this way). Accept numbers must be distinct.
+/// Insert cases and return them as stored, in the order given, in a few multi-row statements
+/// ([`crate::sql::pow2_chunks`]; group commit of intakes writes a whole group this way). Accept
+/// numbers must be distinct.
 pub async fn insert_cases(tx: &mut Tx, cases: &[(&NewCase, bool)]) -> Result<Vec<CaseRow>> {
     let mut out = Vec::with_capacity(cases.len());
-    for chunk in cases.chunks(INSERT_CHUNK) {
-        let mut q = Q::new(
+    for chunk in crate::sql::pow2_chunks(cases) {
+        let mut q = Q::many(
+            tx.backend(),
             "INSERT INTO cases (campaign_id, accept_no, channel, received_at, original_text, redacted_text, county_code,
                  township_code, village_code, pollution_types, sansan, triage, dup_of, stage, county_unit_id, created_by,
                  updated_at, dup_doc, search_tokens, has_identity) VALUES ",
@@ -818,14 +821,17 @@ pub async fn put_identity(
 }
 
 /// Seal and store identities for cases inserted with `has_identity` already set
-/// ([`insert_cases`]); one statement per 64.
+/// ([`insert_cases`]), in a few multi-row statements.
 pub async fn seal_identities(
     tx: &mut Tx,
     cipher: &IdentityCipher,
     identities: &[(i64, &ComplainantIdentity)],
 ) -> Result<()> {
-    for chunk in identities.chunks(INSERT_CHUNK) {
-        let mut q = Q::new("INSERT INTO complainant_identities (case_id, key_id, nonce, ciphertext) VALUES ");
+    for chunk in crate::sql::pow2_chunks(identities) {
+        let mut q = Q::many(
+            tx.backend(),
+            "INSERT INTO complainant_identities (case_id, key_id, nonce, ciphertext) VALUES ",
+        );
         for (i, (case_id, who)) in chunk.iter().enumerate() {
             let plain = serde_json::to_vec(who).map_err(|e| StoreError::Crypto(e.to_string()))?;
             let sealed = cipher.seal(&identity_aad(*case_id), &plain)?;

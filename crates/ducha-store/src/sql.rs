@@ -4,6 +4,8 @@
 use sqlx::any::AnyArguments;
 use sqlx::{Arguments, AssertSqlSafe};
 
+use crate::Backend;
+
 /// A value to bind.
 #[derive(Debug, Clone)]
 pub enum Arg {
@@ -50,11 +52,20 @@ impl From<Vec<u8>> for Arg {
 pub struct Q {
     sql: String,
     args: Vec<Arg>,
+    /// Write `?` instead of `$n` (SQLite only).
+    anonymous: bool,
 }
 
 impl Q {
     pub fn new(sql: &str) -> Self {
-        Self { sql: sql.to_owned(), args: Vec::new() }
+        Self { sql: sql.to_owned(), args: Vec::new(), anonymous: false }
+    }
+
+    /// A builder for a statement with many placeholders (a multi-row `INSERT`). On SQLite it writes
+    /// anonymous `?` placeholders: sqlx looks up each named one by a linear search in SQLite's list
+    /// of names, which costs time in the square of their number.
+    pub fn many(backend: Backend, sql: &str) -> Self {
+        Self { anonymous: backend == Backend::Sqlite, ..Self::new(sql) }
     }
 
     /// Append literal SQL (never user text).
@@ -66,8 +77,12 @@ impl Q {
     /// Append a placeholder bound to `v`.
     pub fn bind(&mut self, v: impl Into<Arg>) -> &mut Self {
         self.args.push(v.into());
-        self.sql.push('$');
-        self.sql.push_str(&self.args.len().to_string());
+        if self.anonymous {
+            self.sql.push('?');
+        } else {
+            self.sql.push('$');
+            self.sql.push_str(&self.args.len().to_string());
+        }
         self
     }
 
@@ -114,9 +129,45 @@ impl Q {
     }
 }
 
+/// Split `items` into runs of 64, 32, 16, … 1 (largest first): a multi-row statement then comes in
+/// at most seven shapes, which stay in each connection's prepared-statement cache, instead of one
+/// shape for every group size.
+pub fn pow2_chunks<T>(items: &[T]) -> impl Iterator<Item = &[T]> {
+    let mut rest = items;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let n = 1usize << rest.len().min(64).ilog2();
+        let (head, tail) = rest.split_at(n);
+        rest = tail;
+        Some(head)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pow2_chunks_cover_in_order() {
+        let v: Vec<u32> = (0..150).collect();
+        let sizes: Vec<usize> = pow2_chunks(&v).map(<[u32]>::len).collect();
+        assert_eq!(sizes, vec![64, 64, 16, 4, 2]);
+        assert_eq!(pow2_chunks(&v).flatten().copied().collect::<Vec<_>>(), v);
+        assert_eq!(pow2_chunks(&v[..37]).map(<[u32]>::len).collect::<Vec<_>>(), vec![32, 4, 1]);
+        assert_eq!(pow2_chunks::<u32>(&[]).count(), 0);
+    }
+
+    #[test]
+    fn anonymous_placeholders_on_sqlite() {
+        let mut q = Q::many(Backend::Sqlite, "INSERT INTO t VALUES ");
+        q.push("(").bind(1i64).push(", ").bind("a").push(")");
+        assert_eq!(q.sql(), "INSERT INTO t VALUES (?, ?)");
+        let mut q = Q::many(Backend::Postgres, "INSERT INTO t VALUES ");
+        q.push("(").bind(1i64).push(", ").bind("a").push(")");
+        assert_eq!(q.sql(), "INSERT INTO t VALUES ($1, $2)");
+    }
 
     #[test]
     fn numbers_placeholders() {
