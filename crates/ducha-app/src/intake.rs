@@ -9,7 +9,10 @@ use ducha_domain::workflow::Stage;
 use ducha_store::audit::{self, AuditEntry};
 use ducha_store::cases::{self, CaseRow, ComplainantIdentity, NewCase, Scope};
 use ducha_store::directory;
+use futures_util::FutureExt;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
@@ -248,6 +251,33 @@ impl App {
         let row = self.intake_group.submit(self, job).await?;
         Ok((row, region_label))
     }
+}
+
+/// The intake writer: one task that writes what has queued up as one group, again and again. It
+/// holds the store and the key, not the [`App`], so it ends when the last [`App`] goes.
+struct GroupWriter {
+    store: ducha_store::Store,
+    cipher: Option<ducha_store::IdentityCipher>,
+    largest: Arc<AtomicUsize>,
+}
+
+impl GroupWriter {
+    async fn run(self, mut queue: tokio::sync::mpsc::UnboundedReceiver<(Prepared, Waiter)>) {
+        let mut group = Vec::with_capacity(GROUP_MAX);
+        while queue.recv_many(&mut group, GROUP_MAX).await > 0 {
+            self.largest.fetch_max(group.len(), Ordering::Relaxed);
+            let (jobs, waiters): (Vec<Prepared>, Vec<Waiter>) = group.drain(..).unzip();
+            // A panic would leave every later caller without an answer: answer this group with an
+            // error instead and go on.
+            let results =
+                std::panic::AssertUnwindSafe(self.write_intakes(&jobs)).catch_unwind().await.unwrap_or_else(
+                    |_| jobs.iter().map(|_| Err(AppError::internal("intake writer failed"))).collect(),
+                );
+            for (w, r) in waiters.into_iter().zip(results) {
+                let _ = w.send(r);
+            }
+        }
+    }
 
     /// Write intakes in one transaction, a statement for each kind of row however many intakes there
     /// are: accept numbers (one counter upsert), cases (read back as stored), sealed identities, audit
@@ -337,16 +367,16 @@ pub(crate) struct Prepared {
 type Waiter = tokio::sync::oneshot::Sender<Result<CaseRow>>;
 
 /// Group commit for intake. Durability costs one fsync per commit; with one writer (SQLite) that
-/// caps intake at the disk's fsync rate. Intakes that arrive while a group is being written queue
-/// up; the first of them to take the writer's turn writes everything queued so far in one
-/// transaction and answers each caller after the commit — so every 201 still means "on disk", and
-/// under load many intakes share one fsync. No background task: the callers take turns (leader and
-/// followers); the group's write itself runs as a task so that no caller's cancellation aborts it.
+/// caps intake at the disk's fsync rate. So intakes queue for one writer task ([`GroupWriter`],
+/// started with the first intake), which takes everything queued so far (up to [`GROUP_MAX`]),
+/// writes it in one transaction and answers each caller after the commit; meanwhile the next group
+/// queues up. Every 201 still means "on disk", and under load many intakes share one fsync and a
+/// few statements. A caller that goes away (a closed connection, a timeout) only drops its answer:
+/// the group's write goes on.
 #[derive(Debug, Default)]
 pub struct IntakeGroup {
-    queue: std::sync::Mutex<Vec<(Prepared, Waiter)>>,
-    turn: tokio::sync::Mutex<()>,
-    largest: std::sync::atomic::AtomicUsize,
+    queue: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<(Prepared, Waiter)>>,
+    largest: Arc<AtomicUsize>,
 }
 
 /// At most this many intakes share one transaction.
@@ -355,44 +385,22 @@ const GROUP_MAX: usize = 128;
 impl IntakeGroup {
     /// The most intakes written in one transaction so far.
     pub fn largest_group(&self) -> usize {
-        self.largest.load(std::sync::atomic::Ordering::Relaxed)
+        self.largest.load(Ordering::Relaxed)
     }
 
     pub(crate) async fn submit(&self, app: &App, job: Prepared) -> Result<CaseRow> {
-        let (tx, mut rx) = tokio::sync::oneshot::channel();
-        self.queue.lock().map_err(|_| AppError::internal("intake queue poisoned"))?.push((job, tx));
-        loop {
-            if let Ok(r) = rx.try_recv() {
-                return r;
-            }
-            let turn = self.turn.lock().await;
-            // A previous writer may have written ours while we waited for the turn.
-            if let Ok(r) = rx.try_recv() {
-                return r;
-            }
-            let group: Vec<(Prepared, Waiter)> = {
-                let mut q = self.queue.lock().map_err(|_| AppError::internal("intake queue poisoned"))?;
-                let n = q.len().min(GROUP_MAX);
-                q.drain(..n).collect()
+        let queue = self.queue.get_or_init(|| {
+            let (queue, jobs) = tokio::sync::mpsc::unbounded_channel();
+            let writer = GroupWriter {
+                store: app.store.clone(),
+                cipher: app.cipher.clone(),
+                largest: self.largest.clone(),
             };
-            if group.is_empty() {
-                // Ours was taken by a writer that has not answered yet: wait for it.
-                drop(turn);
-                return rx.await.unwrap_or_else(|_| Err(AppError::internal("intake writer stopped")));
-            }
-            // Written by a task of its own, so a caller that goes away (a closed connection, a
-            // timeout) cannot cut the group's write short and leave the others without an answer.
-            self.largest.fetch_max(group.len(), std::sync::atomic::Ordering::Relaxed);
-            let app = app.clone();
-            let write = tokio::spawn(async move {
-                let (jobs, waiters): (Vec<Prepared>, Vec<Waiter>) = group.into_iter().unzip();
-                let results = app.write_intakes(&jobs).await;
-                for (w, r) in waiters.into_iter().zip(results) {
-                    let _ = w.send(r);
-                }
-            });
-            let _ = write.await;
-            drop(turn);
-        }
+            tokio::spawn(writer.run(jobs));
+            queue
+        });
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        queue.send((job, tx)).map_err(|_| AppError::internal("intake writer stopped"))?;
+        rx.await.unwrap_or_else(|_| Err(AppError::internal("intake writer stopped")))
     }
 }
