@@ -4,7 +4,7 @@
 //! then catches up with every case written since (by this or another instance) before each query,
 //! so several instances on one PostgreSQL database see each other's intake.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 use ducha_store::cases::ComplainantIdentity;
 use ducha_triage::dup::{DupDoc, DupIndex};
@@ -19,7 +19,8 @@ pub const SANSAN: [&str; 3] = ["散乱污企业", "散煤", "散尘"];
 #[derive(Debug)]
 pub struct TriageEngine {
     pub triage: Triage,
-    index: Mutex<IndexState>,
+    /// Read-locked by queries (several at once), write-locked to add the cases written since.
+    index: RwLock<IndexState>,
 }
 
 #[derive(Debug, Default)]
@@ -31,7 +32,7 @@ struct IndexState {
 
 impl TriageEngine {
     pub fn builtin() -> Arc<TriageEngine> {
-        Arc::new(TriageEngine { triage: Triage::builtin(), index: Mutex::new(IndexState::default()) })
+        Arc::new(TriageEngine { triage: Triage::builtin(), index: RwLock::new(IndexState::default()) })
     }
 
     pub fn router(&self) -> &Router {
@@ -40,7 +41,7 @@ impl TriageEngine {
 
     /// Documents in the index (for metrics and tests).
     pub fn indexed(&self) -> usize {
-        self.index.lock().map(|s| s.index.len()).unwrap_or(0)
+        self.index.read().map(|s| s.index.len()).unwrap_or(0)
     }
 }
 
@@ -82,7 +83,7 @@ impl App {
             let seen = self
                 .triage
                 .index
-                .lock()
+                .read()
                 .map(|s| s.seen)
                 .map_err(|_| AppError::internal("dup index poisoned"))?;
             let rows = ducha_store::cases::dup_docs_after_on(&mut **conn, seen, 5000).await?;
@@ -96,7 +97,7 @@ impl App {
                     (id, dup_of, doc.and_then(|d| serde_json::from_str::<DupDoc>(&d).ok()))
                 })
                 .collect();
-            let mut st = self.triage.index.lock().map_err(|_| AppError::internal("dup index poisoned"))?;
+            let mut st = self.triage.index.write().map_err(|_| AppError::internal("dup index poisoned"))?;
             for (id, dup_of, doc) in parsed {
                 if id <= st.seen {
                     continue;
@@ -129,7 +130,7 @@ impl App {
         let dup = self
             .triage
             .index
-            .lock()
+            .read()
             .map_err(|_| AppError::internal("dup index poisoned"))?
             .index
             .query(&a.dup_doc);
