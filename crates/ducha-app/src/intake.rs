@@ -267,6 +267,7 @@ impl GroupWriter {
         while queue.recv_many(&mut group, GROUP_MAX).await > 0 {
             self.largest.fetch_max(group.len(), Ordering::Relaxed);
             let (jobs, waiters): (Vec<Prepared>, Vec<Waiter>) = group.drain(..).unzip();
+            let started = std::time::Instant::now();
             // A panic would leave every later caller without an answer: answer this group with an
             // error instead and go on.
             let results =
@@ -276,6 +277,11 @@ impl GroupWriter {
             for (w, r) in waiters.into_iter().zip(results) {
                 let _ = w.send(r);
             }
+            tracing::debug!(
+                intakes = jobs.len(),
+                ms = started.elapsed().as_secs_f64() * 1e3,
+                "intake group written"
+            );
         }
     }
 
