@@ -247,11 +247,17 @@ fn settings(cli_config: Option<&Path>, db: &DbArg) -> Result<Settings> {
 }
 
 async fn connect(s: &Settings) -> Result<Store> {
+    connect_with(s, false).await
+}
+
+/// Connect and migrate; `server` for the long-running `serve` (SQLite checkpoints in the background).
+async fn connect_with(s: &Settings, server: bool) -> Result<Store> {
     let store = Store::connect(
         &s.db,
         &StoreOptions {
             max_connections: s.max_connections,
             sqlite_synchronous: s.sqlite_synchronous.clone(),
+            sqlite_background_checkpoint: server,
             ..StoreOptions::default()
         },
     )
@@ -444,7 +450,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 s.addr = a;
             }
             init_tracing(&s.log);
-            let store = connect(&s).await?;
+            let store = connect_with(&s, true).await?;
             // Several instances may start together on one PostgreSQL database: they take turns at
             // the key check and the directory bootstrap.
             let startup = store.startup_lock().await?;

@@ -98,6 +98,9 @@ pub struct StoreOptions {
     /// SQLite `synchronous`: `FULL` survives power loss, `NORMAL` (WAL) survives process crashes.
     pub sqlite_synchronous: String,
     pub acquire_timeout: Duration,
+    /// SQLite: checkpoint the write-ahead log from a background task instead of in the committing
+    /// transaction (for a long-running server; see [`Store::connect`]).
+    pub sqlite_background_checkpoint: bool,
 }
 
 impl Default for StoreOptions {
@@ -106,6 +109,7 @@ impl Default for StoreOptions {
             max_connections: 8,
             sqlite_synchronous: "FULL".into(),
             acquire_timeout: Duration::from_secs(10),
+            sqlite_background_checkpoint: false,
         }
     }
 }
@@ -147,6 +151,23 @@ fn normalise_url(url: &str) -> Result<(String, Backend)> {
     }
 }
 
+/// How often the background checkpoint runs (see [`StoreOptions::sqlite_background_checkpoint`]).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Checkpoint the SQLite log every [`CHECKPOINT_EVERY`] until the pool closes.
+async fn checkpoint_wal(read: AnyPool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !read.is_closed() {
+        tick.tick().await;
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&read).await
+            && !read.is_closed()
+        {
+            tracing::warn!(error = %e, "SQLite checkpoint failed; retrying");
+        }
+    }
+}
+
 /// A reader connection held for a few reads ([`Store::read_conn`]).
 pub type ReadConn = sqlx::pool::PoolConnection<sqlx::Any>;
 
@@ -178,6 +199,12 @@ impl Store {
                 // pool is fairer and faster than spinning on SQLITE_BUSY.
                 // No ping before each acquire (sqlx's default): an SQLite connection is a file handle
                 // that cannot drop, and each ping is one more round trip to the connection's thread.
+                // By default SQLite checkpoints the log inside the commit that takes it past 1 000
+                // pages: that commit then also copies the pages into the database file and syncs
+                // it, and every intake waiting on it waits too. With a background checkpoint the
+                // writer never does (`wal_autocheckpoint=0`); a task checkpoints from a reader
+                // connection, beside the writer (PASSIVE blocks neither readers nor the writer).
+                let background = opts.sqlite_background_checkpoint;
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
                     .test_before_acquire(false)
@@ -185,6 +212,9 @@ impl Store {
                     .after_connect(move |conn, _meta| {
                         Box::pin(async move {
                             conn.execute(pragmas).await?;
+                            if background {
+                                conn.execute("PRAGMA wal_autocheckpoint=0;").await?;
+                            }
                             Ok(())
                         })
                     })
@@ -203,6 +233,9 @@ impl Store {
                     })
                     .connect_with(connect)
                     .await?;
+                if background {
+                    tokio::spawn(checkpoint_wal(read.clone()));
+                }
                 Ok(Store { read, write, backend })
             }
             Backend::Postgres => {
