@@ -201,9 +201,13 @@ impl Store {
                 // that cannot drop, and each ping is one more round trip to the connection's thread.
                 // By default SQLite checkpoints the log inside the commit that takes it past 1 000
                 // pages: that commit then also copies the pages into the database file and syncs
-                // it, and every intake waiting on it waits too. With a background checkpoint the
-                // writer never does (`wal_autocheckpoint=0`); a task checkpoints from a reader
-                // connection, beside the writer (PASSIVE blocks neither readers nor the writer).
+                // it, and every intake waiting on it waits too. With a background checkpoint, a
+                // task copies the pages from a reader connection, beside the writer (PASSIVE blocks
+                // neither readers nor the writer). The writer still checkpoints past 8 192 pages
+                // (32 MiB): by then the task has copied nearly all of them, so that is mostly one
+                // sync, and it lets the log start over from its beginning — a checkpoint that
+                // runs beside a busy writer never catches up with the end of the log, and the log
+                // would grow without bound.
                 let background = opts.sqlite_background_checkpoint;
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
@@ -213,7 +217,7 @@ impl Store {
                         Box::pin(async move {
                             conn.execute(pragmas).await?;
                             if background {
-                                conn.execute("PRAGMA wal_autocheckpoint=0;").await?;
+                                conn.execute("PRAGMA wal_autocheckpoint=8192;").await?;
                             }
                             Ok(())
                         })
