@@ -298,8 +298,8 @@ impl GroupWriter {
                 None => wants.push((job.case.campaign_id, &job.day, 1)),
             }
         }
-        let firsts = cases::reserve_accept_serials(&mut tx, &wants).await?;
-        let mut next: Vec<i64> = firsts;
+        // The next serial of each campaign day's reserved range.
+        let mut next = cases::reserve_accept_serials(&mut tx, &wants).await?;
         let mut new_cases = Vec::with_capacity(jobs.len());
         for job in jobs {
             let k = wants
