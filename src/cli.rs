@@ -7,7 +7,9 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use ducha_app::{App, SystemClock};
-use ducha_store::{IdentityCipher, KeyMaterial, Store, StoreOptions, audit, backup, crypto, rotation};
+use ducha_store::{
+    IdentityCipher, KeyMaterial, Store, StoreOptions, audit, backup, crypto, redact_url, rotation,
+};
 
 use crate::config::Settings;
 
@@ -350,19 +352,6 @@ async fn write_backup(store: &Store, out: &Path, now_ms: i64) -> Result<backup::
 }
 
 /// Hide a password in a database URL before printing it.
-fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
-}
-
 /// Find the SM4 key: explicit setting, else the key file; on a database without encrypted data a
 /// missing key file may be created (`create`).
 async fn key(s: &Settings, store: &Store, create: bool, now_ms: i64) -> Result<Option<IdentityCipher>> {
@@ -434,6 +423,8 @@ fn init_tracing(filter: &str) {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_target(false)
+        // Colour codes only on a terminal, not in a log file or the journal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .try_init();
 }
 
@@ -856,11 +847,5 @@ mod tests {
     #[test]
     fn cli_tree_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn url_passwords_are_hidden() {
-        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
-        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
     }
 }

@@ -78,12 +78,23 @@ pub async fn bootstrap(url: &str, key: &KeyMaterial) {
     store.close().await;
 }
 
+/// How much of a server's output [`Server::log`] keeps.
+pub const LOG_CAP: usize = 16 * 1024 * 1024;
+
+fn keep(log: &std::sync::Mutex<String>, line: &str) {
+    let mut l = log.lock().unwrap();
+    if l.len() < LOG_CAP {
+        l.push_str(line);
+        l.push('\n');
+    }
+}
+
 /// A running `ducha serve`; killed (SIGKILL) when dropped.
 #[derive(Debug)]
 pub struct Server {
     pub child: Child,
     pub base: String,
-    /// What the server wrote to stderr so far.
+    /// What the server wrote so far, stdout (where its log goes) and stderr, up to [`LOG_CAP`].
     pub log: Arc<std::sync::Mutex<String>>,
 }
 
@@ -109,22 +120,24 @@ impl Server {
             let log = log.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                    let mut l = log.lock().unwrap();
-                    if l.len() < 64 * 1024 {
-                        l.push_str(&line);
-                        l.push('\n');
-                    }
+                    keep(&log, &line);
                 }
             });
         }
         let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("http://").nth(1) {
-                    let _ = tx.send(rest.trim().trim_end_matches('/').to_owned());
+        {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                let mut started = false;
+                for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                    if !started && let Some(rest) = line.split("http://").nth(1) {
+                        started = true;
+                        let _ = tx.send(rest.trim().trim_end_matches('/').to_owned());
+                    }
+                    keep(&log, &line);
                 }
-            }
-        });
+            });
+        }
         match rx.recv_timeout(Duration::from_secs(60)) {
             Ok(addr) => Ok(Server { child, base: format!("http://{addr}"), log }),
             Err(_) => {

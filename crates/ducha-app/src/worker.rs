@@ -196,7 +196,7 @@ impl App {
         if let Some(sig) = sign(self.cfg.webhook_secret.as_deref(), body.as_bytes()) {
             req = req.header("x-ducha-signature", format!("hmac-sm3={sig}"));
         }
-        let resp = req.send().await.map_err(|e| e.to_string())?;
+        let resp = req.send().await.map_err(without_url)?;
         if resp.status().is_success() { Ok(()) } else { Err(format!("webhook answered {}", resp.status())) }
     }
 
@@ -238,7 +238,7 @@ impl App {
             .body(body)
             .send()
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(without_url)?;
         if resp.status().is_success() {
             Ok(())
         } else {
@@ -400,4 +400,10 @@ pub fn spawn_worker(app: App, worker_id: String) -> tokio::task::JoinHandle<()> 
             tokio::time::sleep(poll).await;
         }
     })
+}
+
+/// A delivery error as logged and kept in the outbox, without the address it went to: webhook and
+/// gateway addresses often carry their credential in the query string (`…/webhook/send?key=…`).
+fn without_url(e: reqwest::Error) -> String {
+    e.without_url().to_string()
 }

@@ -134,7 +134,7 @@ fn normalise_url(url: &str) -> Result<(String, Backend)> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
         let rest = rest.trim_start_matches("//");
         if rest.is_empty() {
-            return Err(StoreError::BadUrl(url.into()));
+            return Err(StoreError::BadUrl(redact_url(url)));
         }
         let with_mode = if rest.contains("mode=") || rest == ":memory:" {
             format!("sqlite://{rest}")
@@ -147,7 +147,21 @@ fn normalise_url(url: &str) -> Result<(String, Backend)> {
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         Ok((url.to_owned(), Backend::Postgres))
     } else {
-        Err(StoreError::BadUrl(url.into()))
+        Err(StoreError::BadUrl(redact_url(url)))
+    }
+}
+
+/// A database address fit to print or log: the password, if any, replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -402,5 +416,14 @@ mod tests {
         assert_eq!(normalise_url("postgres://u@h/d").unwrap().1, Backend::Postgres);
         assert!(normalise_url("mysql://x").is_err());
         assert!(normalise_url("sqlite://").is_err());
+    }
+
+    #[test]
+    fn url_passwords_are_hidden() {
+        assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+        // An address refused as invalid is named in the error, without its password.
+        let e = normalise_url("mysql://root:secret@h/db").unwrap_err().to_string();
+        assert!(e.contains("mysql://root:***@h/db") && !e.contains("secret"), "{e}");
     }
 }

@@ -59,6 +59,15 @@ pub struct AppState {
 
 static METRICS: OnceLock<PrometheusHandle> = OnceLock::new();
 
+/// The span of one request in the logs: method, the route as registered (`/huifang/{token}`, not
+/// the token) and the request id. Never the URI: a path can hold a complainant's callback token and
+/// a query string an Open311 `api_key`, and neither may reach a log file.
+fn request_span(req: &Request) -> tracing::Span {
+    let route = req.extensions().get::<MatchedPath>().map_or("(未匹配的路径)", MatchedPath::as_str);
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    tracing::debug_span!("request", method = %req.method(), route, request_id)
+}
+
 /// The process-wide Prometheus recorder (installed once).
 pub fn metrics_handle() -> PrometheusHandle {
     METRICS
@@ -321,7 +330,7 @@ pub fn router(app: App) -> Router {
         .layer(CompressionLayer::new())
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

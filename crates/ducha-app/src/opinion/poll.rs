@@ -144,7 +144,7 @@ async fn fetch(
         } else if e.is_connect() {
             ("无法连接订阅源服务器".to_owned(), None)
         } else {
-            (format!("请求失败：{e}"), None)
+            (format!("请求失败：{}", e.without_url()), None)
         }
     })?;
     let status = resp.status().as_u16();
@@ -167,7 +167,7 @@ async fn fetch(
             }
             Ok(None) => break,
             Err(e) if e.is_timeout() => return Err((timeout_text(), Some(status))),
-            Err(e) => return Err((format!("读取内容失败：{e}"), Some(status))),
+            Err(e) => return Err((format!("读取内容失败：{}", e.without_url()), Some(status))),
         }
     }
     Ok(Fetched::Body { status, body, etag, last_modified })
