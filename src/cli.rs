@@ -471,7 +471,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let url = format!("sqlite://{}", file.display());
             let store = Store::connect(
                 &url,
-                &StoreOptions { sqlite_synchronous: "NORMAL".into(), ..StoreOptions::default() },
+                &StoreOptions {
+                    sqlite_synchronous: "NORMAL".into(),
+                    // The demo serves like `serve` (unless it only seeds).
+                    sqlite_background_checkpoint: !seed_only,
+                    ..StoreOptions::default()
+                },
             )
             .await?;
             store.migrate().await?;
