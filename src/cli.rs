@@ -351,7 +351,6 @@ async fn write_backup(store: &Store, out: &Path, now_ms: i64) -> Result<backup::
     Ok(summary)
 }
 
-/// Hide a password in a database URL before printing it.
 /// Find the SM4 key: explicit setting, else the key file; on a database without encrypted data a
 /// missing key file may be created (`create`).
 async fn key(s: &Settings, store: &Store, create: bool, now_ms: i64) -> Result<Option<IdentityCipher>> {

@@ -151,18 +151,32 @@ fn normalise_url(url: &str) -> Result<(String, Backend)> {
     }
 }
 
-/// A database address fit to print or log: the password, if any, replaced by `***`.
+/// A database address fit to print or log: the password, if any (`user:password@` or a `password=`
+/// parameter), replaced by `***`.
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
+    let (address, query) = match url.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (url, None),
+    };
+    let mut out = match (address.find("://"), address.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => match address[scheme + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &address[..scheme + 3], &address[at..]),
+            None => address.to_owned(),
+        },
+        _ => address.to_owned(),
+    };
+    if let Some(q) = query {
+        let params: Vec<String> = q
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => p.to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
     }
+    out
 }
 
 /// How often the background checkpoint runs (see [`StoreOptions::sqlite_background_checkpoint`]).
@@ -422,6 +436,12 @@ mod tests {
     fn url_passwords_are_hidden() {
         assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact_url("sqlite://x.db"), "sqlite://x.db");
+        assert_eq!(redact_url("sqlite://x.db?mode=rwc"), "sqlite://x.db?mode=rwc");
+        assert_eq!(
+            redact_url("postgres://u@h/db?sslmode=require&password=secret"),
+            "postgres://u@h/db?sslmode=require&password=***"
+        );
+        assert_eq!(redact_url("postgres://u:p@ss@h/db"), "postgres://u:***@h/db");
         // An address refused as invalid is named in the error, without its password.
         let e = normalise_url("mysql://root:secret@h/db").unwrap_err().to_string();
         assert!(e.contains("mysql://root:***@h/db") && !e.contains("secret"), "{e}");
