@@ -721,6 +721,21 @@ impl App {
         result: CallbackResult,
         comment: &str,
     ) -> Result<bool> {
+        self.record_callback_via(user, case_id, channel, result, comment, None).await
+    }
+
+    /// [`Self::record_callback`], using up the complainant's link (by its token hash) in the same
+    /// transaction: a refused or failed answer leaves the link as it was, so the complainant can answer
+    /// again; an answer is never lost behind a used link.
+    async fn record_callback_via(
+        &self,
+        user: Option<&CurrentUser>,
+        case_id: i64,
+        channel: CallbackChannel,
+        result: CallbackResult,
+        comment: &str,
+        link: Option<&str>,
+    ) -> Result<bool> {
         let case = cases::get(&self.store, case_id).await?.ok_or_else(AppError::case_not_found)?;
         let stage = Stage::parse(&case.stage)?;
         if !matches!(stage, Stage::Closed | Stage::PartlyClosed) {
@@ -747,7 +762,16 @@ impl App {
             CallbackResult::Declined => ("declined", None),
         };
         let mut tx = self.store.begin().await?;
+        if let Some(hash) = link
+            && !followup::use_link(&mut tx, hash, now).await?
+        {
+            return Err(AppError::conflict("link_used", "该回访链接已使用过，感谢您的评价"));
+        }
         let locked = cases::get_for_update(&mut tx, case_id).await?.ok_or_else(AppError::case_not_found)?;
+        if locked.stage != case.stage {
+            // Moved on since it was read (another callback reopened it, say).
+            return Err(AppError::conflict("not_closed", "只能对已办结或阶段性办结的案件回访"));
+        }
         followup::insert_callback(
             &mut tx,
             case_id,
@@ -924,12 +948,8 @@ impl App {
     pub async fn answer_callback_link(&self, token: &str, satisfaction: &str, comment: &str) -> Result<bool> {
         let (case_id, _, _) = self.callback_link_case(token).await?;
         let result = CallbackResult::Answered { satisfaction: Satisfaction::parse(satisfaction)? };
-        let mut tx = self.store.begin().await?;
-        if !followup::use_link(&mut tx, &crate::auth::token_hash(token), self.now_ms()).await? {
-            return Err(AppError::conflict("link_used", "该回访链接已使用过，感谢您的评价"));
-        }
-        tx.commit().await?;
-        self.record_callback(None, case_id, CallbackChannel::WebForm, result, comment).await
+        let hash = crate::auth::token_hash(token);
+        self.record_callback_via(None, case_id, CallbackChannel::WebForm, result, comment, Some(&hash)).await
     }
 }
 

@@ -5,9 +5,11 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use chrono::{TimeZone, Utc};
-use common::{Fx, PASSWORD, setup};
+use common::{Fx, PASSWORD, receivers, setup, setup_cfg};
+use ducha_app::Config;
 use ducha_app::auth::NewUserInput;
 use ducha_store::{Backend, testing};
 use serde_json::{Value, json};
@@ -239,10 +241,9 @@ async fn r1_scenario_furniture_workshops_all_backends() {
     }
 }
 
-async fn callbacks_and_metrics(backend: Backend) {
-    let fx = setup(backend).await;
-    let op = fx.token("op").await;
-    let id = fx.intake(&op, "濮阳县柳屯镇有个塑料颗粒加工点晚上偷偷生产，冒黑烟。").await;
+/// Take a new complaint from intake to 办结 (closed after an on-site verification); returns its id.
+async fn closed_case(fx: &Fx, op: &str) -> i64 {
+    let id = fx.intake(op, "濮阳县柳屯镇有个塑料颗粒加工点晚上偷偷生产，冒黑烟。").await;
     fx.route_down(id, "county-410928", "town-410928101").await;
     let h = fx.token("liutun").await;
     let c = fx.token("county_py").await;
@@ -265,6 +266,15 @@ async fn callbacks_and_metrics(backend: Backend) {
     let r =
         fx.act(&c, id, json!({ "action": "verify_closed", "onsite": true, "notes": "现场已拆除设备" })).await;
     assert_eq!((r.status, r.json["stage"].as_str()), (StatusCode::OK, Some("closed")), "{}", r.text);
+    id
+}
+
+async fn callbacks_and_metrics(backend: Backend) {
+    let fx = setup(backend).await;
+    let op = fx.token("op").await;
+    let id = closed_case(&fx, &op).await;
+    let h = fx.token("liutun").await;
+    let c = fx.token("county_py").await;
     // Metrics before any callback: one resolved case, no valid callback.
     let m = fx.json("GET", "/api/v1/metrics/outcomes", Some(&c), None).await;
     let total = m.json.as_array().unwrap().iter().find(|r| r["key"] == "all").unwrap().clone();
@@ -322,4 +332,158 @@ async fn r6_discipline_reports_reach_only_the_provincial_office() {
         "the contact stays sealed: {}",
         r.text
     );
+}
+
+/// GET or POST a public page as a complainant's browser would (no session; the form's CSRF cookie).
+async fn public(
+    fx: &Fx,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> common::Resp {
+    let mut b = Request::builder().method(method).uri(path);
+    if let Some(c) = cookie {
+        b = b.header("cookie", c);
+    }
+    let body = if method == "POST" {
+        b = b.header("content-type", "application/x-www-form-urlencoded");
+        Body::from(serde_urlencoded::to_string(form).unwrap())
+    } else {
+        Body::empty()
+    };
+    fx.send(b.body(body).unwrap()).await
+}
+
+/// The complainant's callback link (R5.4) end to end: sent by SMS through the gateway with the phone
+/// decrypted only at delivery (and that read audited); the one-page form shows no identity; a
+/// 不满意 answer reopens the case; the link works once; a refused answer does not use it up; it
+/// expires.
+async fn callback_link(backend: Backend) {
+    let (gateway, sms) = receivers::webhook().await;
+    let fx = setup_cfg(backend, Config { sms_webhook_url: Some(gateway), ..Config::for_tests() }).await;
+    let op = fx.token("op").await;
+    let county = fx.token("county_py").await;
+    let id = closed_case(&fx, &op).await;
+    let accept_no =
+        fx.json("GET", &format!("/api/v1/cases/{id}"), Some(&op), None).await.json["case"]["accept_no"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+    // Only intake staff send links, only for closed cases that left a phone.
+    let county_try = fx.json("POST", &format!("/api/v1/cases/{id}/callback-link"), Some(&county), None).await;
+    assert_eq!(county_try.status, StatusCode::FORBIDDEN);
+    let open = fx.intake(&op, "濮阳县文留镇一家砖厂烟囱冒黑烟，粉尘大。").await;
+    let r = fx.json("POST", &format!("/api/v1/cases/{open}/callback-link"), Some(&op), None).await;
+    assert_eq!((r.status, r.json["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("not_closed")));
+
+    // Two links for the same case (sent twice, say).
+    let mut paths = Vec::new();
+    for _ in 0..2 {
+        let r = fx.json("POST", &format!("/api/v1/cases/{id}/callback-link"), Some(&op), None).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let link = r.json["link"].as_str().unwrap().to_owned();
+        paths.push(link.strip_prefix("http://127.0.0.1:8080").unwrap().to_owned());
+    }
+    let outbox_has_phone = ducha_store::Q::new(
+        "SELECT COUNT(*) FROM outbox WHERE body LIKE '%13803930123%' OR payload LIKE '%13803930123%'",
+    )
+    .query_scalar::<i64>()
+    .unwrap()
+    .fetch_one(fx.app.store.reader())
+    .await
+    .unwrap();
+    assert_eq!(outbox_has_phone, 0, "the outbox never holds the phone number");
+    fx.app.deliver_outbox("w").await.unwrap();
+    let texts: Vec<Value> =
+        sms.all().iter().map(|m| serde_json::from_str(m.split_once('\t').unwrap().1).unwrap()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    for (t, path) in texts.iter().zip(&paths) {
+        assert_eq!(t["phone"], "13803930123");
+        assert!(
+            t["text"].as_str().unwrap().contains(path.as_str())
+                && t["text"].as_str().unwrap().contains(&accept_no)
+        );
+    }
+    let reads = ducha_store::Q::new(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'identity.read' AND detail LIKE '%callback_sms%'",
+    )
+    .query_scalar::<i64>()
+    .unwrap()
+    .fetch_one(fx.app.store.reader())
+    .await
+    .unwrap();
+    assert_eq!(reads, 2, "each decryption for an SMS is audited");
+
+    // The complainant opens the first link: the case, no identity.
+    let (first, second) = (&paths[0], &paths[1]);
+    let r = public(&fx, "GET", first, None, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.contains(&accept_no) && r.text.contains("不满意"), "{}", r.text);
+    assert!(!r.text.contains("王建国") && !r.text.contains("13803930123"), "no identity on the page");
+    let cookie = common::set_cookie(&r, "ducha_form_csrf").unwrap();
+    let csrf = common::hidden_csrf(&r.text);
+
+    // A post without the form's token is refused and uses nothing up.
+    let forged =
+        public(&fx, "POST", first, Some(&cookie), &[("_csrf", "forged"), ("satisfaction", "满意")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Bad input is a clear 422 with the form again, and uses nothing up either.
+    let bad =
+        public(&fx, "POST", first, Some(&cookie), &[("_csrf", &csrf), ("satisfaction", "还行吧")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    let r = public(
+        &fx,
+        "POST",
+        first,
+        Some(&cookie),
+        &[("_csrf", &csrf), ("satisfaction", "不满意"), ("comment", "晚上还在生产")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.contains("已转县（区）复核"), "{}", r.text);
+    let case = fx.json("GET", &format!("/api/v1/cases/{id}"), Some(&county), None).await;
+    assert_eq!(case.json["case"]["stage"], "awaiting_verification", "不满意 reopens the case");
+
+    // The link works once.
+    let again = public(&fx, "GET", first, None, &[]).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    assert!(again.text.contains("已使用过"), "{}", again.text);
+    let again =
+        public(&fx, "POST", first, Some(&cookie), &[("_csrf", &csrf), ("satisfaction", "满意")]).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.text.contains("已使用过"), "{}", again.text);
+
+    // The second link, answered now that the case is no longer closed, is refused — and stays
+    // usable (answer and link are one transaction).
+    let refused =
+        public(&fx, "POST", second, Some(&cookie), &[("_csrf", &csrf), ("satisfaction", "满意")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(refused.text.contains("已办结"), "{}", refused.text);
+    let still = public(&fx, "GET", second, None, &[]).await;
+    assert_eq!(still.status, StatusCode::OK, "the refused answer did not use the link up: {}", still.text);
+    let callbacks = ducha_store::Q::new("SELECT COUNT(*) FROM callbacks")
+        .query_scalar::<i64>()
+        .unwrap()
+        .fetch_one(fx.app.store.reader())
+        .await
+        .unwrap();
+    assert_eq!(callbacks, 1, "one answer recorded");
+
+    // Links expire; made-up ones are simply invalid.
+    fx.clock.set(ducha_app::Clock::now(&*fx.clock) + chrono::Duration::days(400));
+    let expired = public(&fx, "GET", second, None, &[]).await;
+    assert_eq!(expired.status, StatusCode::NOT_FOUND);
+    assert!(expired.text.contains("已过期"), "{}", expired.text);
+    let bogus = public(&fx, "GET", "/huifang/not-a-real-token", None, &[]).await;
+    assert_eq!(bogus.status, StatusCode::NOT_FOUND);
+    assert!(bogus.text.contains("回访链接无效"), "{}", bogus.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r5_4_callback_link_all_backends() {
+    for b in testing::backends() {
+        callback_link(b).await;
+    }
 }
