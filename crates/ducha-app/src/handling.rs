@@ -713,21 +713,10 @@ fn callback_result(result: &str, satisfaction: Option<&str>) -> Result<CallbackR
 
 impl App {
     /// Record a callback on a closed (or partly closed) case; 不满意 sends it back to the county for review.
-    pub async fn record_callback(
-        &self,
-        user: Option<&CurrentUser>,
-        case_id: i64,
-        channel: CallbackChannel,
-        result: CallbackResult,
-        comment: &str,
-    ) -> Result<bool> {
-        self.record_callback_via(user, case_id, channel, result, comment, None).await
-    }
-
-    /// [`Self::record_callback`], using up the complainant's link (by its token hash) in the same
+    /// An answer through the complainant's link uses the link up (`link`: its token hash) in the same
     /// transaction: a refused or failed answer leaves the link as it was, so the complainant can answer
     /// again; an answer is never lost behind a used link.
-    async fn record_callback_via(
+    pub async fn record_callback(
         &self,
         user: Option<&CurrentUser>,
         case_id: i64,
@@ -863,7 +852,7 @@ impl App {
             other => return Err(AppError::invalid("channel", format!("未知的回访方式“{other}”"))),
         };
         let result = callback_result(&input.result, input.satisfaction.as_deref())?;
-        self.record_callback(Some(user), case_id, channel, result, &input.comment).await
+        self.record_callback(Some(user), case_id, channel, result, &input.comment, None).await
     }
 
     /// A signed, expiring one-page link for the complainant, sent by SMS to the phone they left (the
@@ -949,7 +938,7 @@ impl App {
         let (case_id, _, _) = self.callback_link_case(token).await?;
         let result = CallbackResult::Answered { satisfaction: Satisfaction::parse(satisfaction)? };
         let hash = crate::auth::token_hash(token);
-        self.record_callback_via(None, case_id, CallbackChannel::WebForm, result, comment, Some(&hash)).await
+        self.record_callback(None, case_id, CallbackChannel::WebForm, result, comment, Some(&hash)).await
     }
 }
 

@@ -386,14 +386,9 @@ async fn callback_link(backend: Backend) {
         let link = r.json["link"].as_str().unwrap().to_owned();
         paths.push(link.strip_prefix("http://127.0.0.1:8080").unwrap().to_owned());
     }
-    let outbox_has_phone = ducha_store::Q::new(
-        "SELECT COUNT(*) FROM outbox WHERE body LIKE '%13803930123%' OR payload LIKE '%13803930123%'",
-    )
-    .query_scalar::<i64>()
-    .unwrap()
-    .fetch_one(fx.app.store.reader())
-    .await
-    .unwrap();
+    let outbox_has_phone = fx
+        .count("SELECT COUNT(*) FROM outbox WHERE body LIKE '%13803930123%' OR payload LIKE '%13803930123%'")
+        .await;
     assert_eq!(outbox_has_phone, 0, "the outbox never holds the phone number");
     fx.app.deliver_outbox("w").await.unwrap();
     let texts: Vec<Value> =
@@ -406,14 +401,11 @@ async fn callback_link(backend: Backend) {
                 && t["text"].as_str().unwrap().contains(&accept_no)
         );
     }
-    let reads = ducha_store::Q::new(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'identity.read' AND detail LIKE '%callback_sms%'",
-    )
-    .query_scalar::<i64>()
-    .unwrap()
-    .fetch_one(fx.app.store.reader())
-    .await
-    .unwrap();
+    let reads = fx
+        .count(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'identity.read' AND detail LIKE '%callback_sms%'",
+        )
+        .await;
     assert_eq!(reads, 2, "each decryption for an SMS is audited");
 
     // The complainant opens the first link: the case, no identity.
@@ -463,12 +455,7 @@ async fn callback_link(backend: Backend) {
     assert!(refused.text.contains("已办结"), "{}", refused.text);
     let still = public(&fx, "GET", second, None, &[]).await;
     assert_eq!(still.status, StatusCode::OK, "the refused answer did not use the link up: {}", still.text);
-    let callbacks = ducha_store::Q::new("SELECT COUNT(*) FROM callbacks")
-        .query_scalar::<i64>()
-        .unwrap()
-        .fetch_one(fx.app.store.reader())
-        .await
-        .unwrap();
+    let callbacks = fx.count("SELECT COUNT(*) FROM callbacks").await;
     assert_eq!(callbacks, 1, "one answer recorded");
 
     // Links expire; made-up ones are simply invalid.

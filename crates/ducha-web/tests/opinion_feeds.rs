@@ -17,8 +17,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::TimeZone;
-use common::{Fx, setup};
-use ducha_store::{Backend, Q, audit, testing};
+use common::setup;
+use ducha_store::{Backend, audit, testing};
 use serde_json::json;
 
 #[derive(Debug, Default)]
@@ -85,10 +85,6 @@ async fn feed_server(hits: Arc<Hits>) -> String {
         let _ = axum::serve(listener, app).await;
     });
     format!("http://{addr}")
-}
-
-async fn count(fx: &Fx, sql: &str) -> i64 {
-    Q::new(sql).query_scalar::<i64>().unwrap().fetch_one(fx.app.store.reader()).await.unwrap()
 }
 
 fn cst(y: i32, m: u32, d: u32, h: u32, mi: u32) -> chrono::DateTime<chrono::Utc> {
@@ -180,7 +176,7 @@ async fn feeds_to_escalation(backend: Backend) {
     );
     assert!(by("坏源").error.as_deref().unwrap().contains("无法解析"), "{:?}", by("坏源"));
     assert!(by("慢源").error.as_deref().unwrap().contains("超时"), "{:?}", by("慢源"));
-    assert_eq!(count(&fx, "SELECT COUNT(*) FROM opinion_items").await, 3);
+    assert_eq!(fx.count("SELECT COUNT(*) FROM opinion_items").await, 3);
 
     // The original: right township, linked to the right open case, with its repost counted.
     let list = fx.json("GET", "/api/v1/opinion/items?q=塑料颗粒", Some(&desk), None).await;
@@ -232,7 +228,7 @@ async fn feeds_to_escalation(backend: Backend) {
     fx.clock.set(cst(2023, 12, 14, 10, 30));
 
     // Workflow: refusals first, nothing stored changes.
-    let before = count(&fx, "SELECT COUNT(*) FROM outbox").await;
+    let before = fx.count("SELECT COUNT(*) FROM outbox").await;
     let act_path = format!("/api/v1/opinion/items/{item}/actions");
     let act = |body: serde_json::Value| fx.json("POST", &act_path, Some(&desk), Some(body));
     for (body, status, code) in [
@@ -258,7 +254,7 @@ async fn feeds_to_escalation(backend: Backend) {
         (r.status, r.json["error"]["code"].as_str()),
         (StatusCode::BAD_REQUEST, Some("malformed_json"))
     );
-    assert_eq!(count(&fx, "SELECT COUNT(*) FROM outbox").await, before);
+    assert_eq!(fx.count("SELECT COUNT(*) FROM outbox").await, before);
 
     // Assess at 重大, alert the township (daytime: delivered at once), it acknowledges.
     let r = act(json!({ "action": "assess", "level": "high", "note": "反复举报，关联交办案件" })).await;

@@ -60,10 +60,6 @@ fn form_post(path: &str) -> Request<Body> {
         .unwrap()
 }
 
-async fn count(fx: &Fx, sql: &'static str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(fx.app.store.reader()).await.unwrap()
-}
-
 fn retry_after(r: &Resp) -> u64 {
     r.headers.get("retry-after").expect("Retry-After").to_str().unwrap().parse().unwrap()
 }
@@ -84,9 +80,9 @@ async fn logins_are_rate_limited_per_address_and_refill() {
     }
     // The fourth — even with the right password — is refused before anything is read or stored.
     let (audit, fails, sessions) = (
-        count(&fx, "SELECT COUNT(*) FROM audit_log").await,
-        count(&fx, "SELECT COALESCE(SUM(failed_logins), 0) FROM users").await,
-        count(&fx, "SELECT COUNT(*) FROM sessions").await,
+        fx.count("SELECT COUNT(*) FROM audit_log").await,
+        fx.count("SELECT COALESCE(SUM(failed_logins), 0) FROM users").await,
+        fx.count("SELECT COUNT(*) FROM sessions").await,
     );
     let r = send_from(&fx, a, api_login("team", PASSWORD)).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
@@ -95,13 +91,13 @@ async fn logins_are_rate_limited_per_address_and_refill() {
     assert_eq!(retry_after(&r), 20, "one more login after a third of a minute");
     let r = send_from(&fx, a, api_login("team", "wrong-password")).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(count(&fx, "SELECT COUNT(*) FROM audit_log").await, audit, "no audit record");
+    assert_eq!(fx.count("SELECT COUNT(*) FROM audit_log").await, audit, "no audit record");
     assert_eq!(
-        count(&fx, "SELECT COALESCE(SUM(failed_logins), 0) FROM users").await,
+        fx.count("SELECT COALESCE(SUM(failed_logins), 0) FROM users").await,
         fails,
         "no failure counted"
     );
-    assert_eq!(count(&fx, "SELECT COUNT(*) FROM sessions").await, sessions, "no session");
+    assert_eq!(fx.count("SELECT COUNT(*) FROM sessions").await, sessions, "no session");
     // The login page shares the bucket and answers with a Chinese page.
     let r = send_from(&fx, a, page_login("team")).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
@@ -151,13 +147,13 @@ async fn public_posts_are_rate_limited_per_address() {
     let r = send_from(&fx, a, form_post("/jiandu")).await;
     assert_ne!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
     // … the third, of any of the public forms, is refused and stores nothing.
-    let reports = count(&fx, "SELECT COUNT(*) FROM discipline_reports").await;
+    let reports = fx.count("SELECT COUNT(*) FROM discipline_reports").await;
     assert_eq!(reports, 1);
     let r = send_from(&fx, a, discipline()).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
     assert_eq!(r.json["error"]["code"], "rate_limited");
     assert!(retry_after(&r) >= 1);
-    assert_eq!(count(&fx, "SELECT COUNT(*) FROM discipline_reports").await, reports, "nothing stored");
+    assert_eq!(fx.count("SELECT COUNT(*) FROM discipline_reports").await, reports, "nothing stored");
     for path in ["/jiandu", "/huifang/some-token"] {
         let r = send_from(&fx, a, form_post(path)).await;
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{path}: {}", r.text);
@@ -181,11 +177,11 @@ async fn public_posts_are_rate_limited_per_address() {
     };
     let r = send_from(&fx, a, post()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let cases = count(&fx, "SELECT COUNT(*) FROM cases").await;
+    let cases = fx.count("SELECT COUNT(*) FROM cases").await;
     let r = send_from(&fx, a, post()).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
     assert_eq!(r.json[0]["code"], 429, "{}", r.text);
     assert_eq!(retry_after(&r), 60);
-    assert_eq!(count(&fx, "SELECT COUNT(*) FROM cases").await, cases, "no case from a limited post");
+    assert_eq!(fx.count("SELECT COUNT(*) FROM cases").await, cases, "no case from a limited post");
     assert_eq!(send_from(&fx, addr(2), post()).await.status, StatusCode::OK);
 }

@@ -166,6 +166,16 @@ impl Fx {
         self.send(b.body(Body::from(body.to_owned())).unwrap()).await
     }
 
+    /// One number from the database (`SELECT COUNT(*) …`), for assertions on what was stored.
+    pub async fn count(&self, sql: &str) -> i64 {
+        ducha_store::Q::new(sql)
+            .query_scalar::<i64>()
+            .unwrap()
+            .fetch_one(self.app.store.reader())
+            .await
+            .unwrap()
+    }
+
     pub async fn unit_id(&self, code: &str) -> i64 {
         directory::unit_by_code(&self.app.store, code).await.unwrap().unwrap().id
     }
