@@ -481,9 +481,14 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             store.migrate().await?;
             // The demo's key lives only in memory: the demo database is recreated on every run.
             let cipher = IdentityCipher::new(&KeyMaterial::generate(), &[])?;
-            let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
-            crypto::check_keys(&store, Some(&cipher), now).await?;
-            let app = App::new(store, s.app.clone(), Arc::new(SystemClock), Some(cipher));
+            let now = ducha_app::Clock::now(&SystemClock);
+            crypto::check_keys(&store, Some(&cipher), now.timestamp_millis()).await?;
+            let today = ducha_domain::time::to_cst(now).date_naive();
+            let (cfg, calendar_note) = ducha_app::demo::demo_config(s.app.clone(), today);
+            if let Some(note) = &calendar_note {
+                println!("{note}");
+            }
+            let app = App::new(store, cfg, Arc::new(SystemClock), Some(cipher));
             println!("正在生成演示数据（濮阳市“三散”污染治理专项督察）……");
             let report = app.seed_demo(ducha_triage::Gazetteer::builtin()).await?;
             println!("{report}");
@@ -720,9 +725,15 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                 s.db = url.clone();
                 init_tracing(&s.log);
                 let store = connect(&s).await?;
-                let now = ducha_app::Clock::now(&SystemClock).timestamp_millis();
-                let cipher = key(&s, &store, true, now).await?;
-                let app = App::new(store, s.app.clone(), Arc::new(SystemClock), cipher);
+                let now = ducha_app::Clock::now(&SystemClock);
+                let cipher = key(&s, &store, true, now.timestamp_millis()).await?;
+                // Synthetic data, like the demo: a year without holiday data is estimated, and said so.
+                let today = ducha_domain::time::to_cst(now).date_naive();
+                let (cfg, calendar_note) = ducha_app::demo::demo_config(s.app.clone(), today);
+                if let Some(note) = &calendar_note {
+                    eprintln!("{note}");
+                }
+                let app = App::new(store, cfg, Arc::new(SystemClock), cipher);
                 crate::gen_cmd::into_db(&app, &args).await
             }
         },

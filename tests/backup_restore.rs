@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ducha_app::intake::IntakeInput;
-use ducha_app::{App, Config, SystemClock};
+use ducha_app::{App, Config, FixedClock};
 use ducha_store::cases::{self, ComplainantIdentity};
 use ducha_store::testing::{self, TestDb};
 use ducha_store::{
@@ -54,7 +54,11 @@ async fn seeded(backend: Backend) -> Source {
     let (store, db) = testing::fresh(backend).await;
     let cipher = IdentityCipher::new(&KeyMaterial::generate(), &[]).unwrap();
     crypto::check_keys(&store, Some(&cipher), 0).await.unwrap();
-    let app = App::new(store.clone(), Config::for_tests(), Arc::new(SystemClock), Some(cipher.clone()));
+    // A fixed instant, so the demo's due times fall in years the built-in holiday data cover.
+    let clock = Arc::new(FixedClock::new(
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 6, 3, 12, 0, 0).unwrap(),
+    ));
+    let app = App::new(store.clone(), Config::for_tests(), clock, Some(cipher.clone()));
     app.seed_demo(ducha_triage::Gazetteer::builtin()).await.unwrap();
     let mut tx = store.begin().await.unwrap();
     followup::insert_discipline(
@@ -146,12 +150,8 @@ async fn backup_round_trip_across_backends_keeps_chain_and_identities() {
             assert_eq!(followup::discipline_contact(&restored, &s.cipher, without).await.unwrap(), None);
 
             // The restored database works: new rows get fresh ids (PostgreSQL sequences moved on).
-            let app = App::new(
-                restored.clone(),
-                Config::for_tests(),
-                Arc::new(SystemClock),
-                Some(s.cipher.clone()),
-            );
+            let app =
+                App::new(restored.clone(), Config::for_tests(), s.app.clock.clone(), Some(s.cipher.clone()));
             let max_case = before["cases"].iter().filter_map(|r| r["id"].as_i64()).max().unwrap();
             let id = app
                 .intake_as(

@@ -23,7 +23,18 @@ pub fn ducha() -> Command {
         }
     }
     c.env("DUCHA_LOG", "warn");
+    // These tests run the binary on the real clock, on any date: where a due time reaches a year the
+    // built-in holiday data do not cover yet, it is estimated on weekends (as a deployment may be
+    // configured to) instead of refused. The refusal itself is tested in ducha-domain and ducha-app.
+    c.env("DUCHA_APP__WORKING_TIME__MISSING_YEAR", "weekends_only");
     c
+}
+
+/// A campaign period around today (`YYYY-MM-DD`, Beijing dates), so the suite holds on any date.
+pub fn campaign_period() -> (String, String) {
+    let today = ducha_domain::time::to_cst(ducha_app::Clock::now(&SystemClock)).date_naive();
+    let f = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    (f(today - chrono::Duration::days(30)), f(today + chrono::Duration::days(400)))
 }
 
 /// Migrate, build Puyang's unit chain, add a campaign and the users `op` (operator) and `team`.
@@ -37,14 +48,15 @@ pub async fn bootstrap(url: &str, key: &KeyMaterial) {
     app.bootstrap_directory(ducha_triage::Gazetteer::builtin()).await.unwrap();
     let team = directory::unit_by_code(&store, "team").await.unwrap().unwrap();
     let city = directory::unit_by_code(&store, "city-4109").await.unwrap().unwrap();
+    let (start_date, end_date) = campaign_period();
     let mut tx = store.begin().await.unwrap();
     directory::insert_campaign(
         &mut tx,
         &NewCampaign {
             name: "三散专项督察".into(),
             team_name: "省第三督察组".into(),
-            start_date: "2026-01-01".into(),
-            end_date: "2027-12-31".into(),
+            start_date,
+            end_date,
             hotlines: vec!["0393-12369".into()],
             postal_box: "濮阳市A001号信箱".into(),
             hours_start: "08:00".into(),
@@ -106,12 +118,17 @@ impl Server {
 
     pub fn try_start(db: &str, env: &[(&str, &str)]) -> Result<Server, String> {
         let mut cmd = ducha();
-        cmd.args(["serve", "--db", db, "--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.args(["serve", "--db", db, "--addr", "127.0.0.1:0"]);
         for (k, v) in env {
             cmd.env(k, v);
         }
+        Self::spawn(cmd, Duration::from_secs(60))
+    }
+
+    /// Run `cmd` (a `ducha` command that serves) and wait up to `wait` for the first line naming its
+    /// `http://` address.
+    pub fn spawn(mut cmd: Command, wait: Duration) -> Result<Server, String> {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().map_err(|e| e.to_string())?;
         let stdout = child.stdout.take().unwrap();
         let stderr = child.stderr.take().unwrap();
@@ -132,13 +149,14 @@ impl Server {
                 for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                     if !started && let Some(rest) = line.split("http://").nth(1) {
                         started = true;
-                        let _ = tx.send(rest.trim().trim_end_matches('/').to_owned());
+                        let addr = rest.split(|c: char| c == '/' || c.is_whitespace()).next().unwrap_or("");
+                        let _ = tx.send(addr.to_owned());
                     }
                     keep(&log, &line);
                 }
             });
         }
-        match rx.recv_timeout(Duration::from_secs(60)) {
+        match rx.recv_timeout(wait) {
             Ok(addr) => Ok(Server { child, base: format!("http://{addr}"), log }),
             Err(_) => {
                 let _ = child.kill();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use ducha_domain::handling::{
     Finding, HandlingReport, IssueFinding, Measure, MeasureKind, Rectification, RectificationPlan, Subject,
 };
@@ -122,6 +122,26 @@ fn parse_items() -> Vec<(String, String, ComplainantIdentity)> {
             ))
         })
         .collect()
+}
+
+/// The demo's settings for a start on `today`: where a year the demo's campaign or its due times can
+/// reach (a month back, a year ahead) has no holiday data, the demo estimates it on weekends
+/// ([`MissingYearPolicy::WeekendsOnly`]) instead of refusing, so `ducha demo` starts on any date.
+/// Returns the settings and, when it switched, the line to print at start-up. A real deployment keeps
+/// its configured policy: this is the choice of the demo and of `ducha gen --db` (synthetic data) only.
+pub fn demo_config(mut cfg: crate::Config, today: NaiveDate) -> (crate::Config, Option<String>) {
+    use ducha_domain::calendar::{MissingYearPolicy, WorkCalendar, missing_years_notice};
+    let Ok(cal) = WorkCalendar::builtin().and_then(|c| c.with_config(cfg.working_time)) else {
+        return (cfg, None);
+    };
+    let missing = cal.missing_years(today - Duration::days(31), today + Duration::days(366));
+    if missing.is_empty() || cfg.working_time.missing_year == MissingYearPolicy::WeekendsOnly {
+        return (cfg, None);
+    }
+    cfg.working_time.missing_year = MissingYearPolicy::WeekendsOnly;
+    let note = missing_years_notice(&missing, MissingYearPolicy::WeekendsOnly)
+        .map(|n| format!("注意：{n}（仅演示和模拟数据如此；正式部署缺少节假日数据时拒绝计算，除非配置 working_time.missing_year = \"weekends_only\"）。"));
+    (cfg, note)
 }
 
 impl App {

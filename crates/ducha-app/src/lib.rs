@@ -68,4 +68,18 @@ impl App {
     pub fn now_ms(&self) -> i64 {
         self.clock.now().timestamp_millis()
     }
+
+    /// The banner staff pages show while a year within [`CALENDAR_NOTICE_DAYS`] of today has no holiday
+    /// data: estimated on weekends (`2027年节假日安排尚未录入，期限按周末估算`) or, under the default
+    /// policy, refused. `None` when the data cover the stretch.
+    pub fn calendar_notice(&self) -> Option<String> {
+        let today = ducha_domain::time::to_cst(self.clock.now()).date_naive();
+        let missing =
+            self.calendar.missing_years(today, today + chrono::Duration::days(CALENDAR_NOTICE_DAYS));
+        ducha_domain::calendar::missing_years_notice(&missing, self.calendar.config().missing_year)
+    }
 }
+
+/// How far ahead of today [`App::calendar_notice`] looks for a year without holiday data: further than
+/// any batch or extension due time reaches.
+pub const CALENDAR_NOTICE_DAYS: i64 = 60;

@@ -114,7 +114,7 @@ impl From<NoCalendarData> for DomainError {
         DomainError::new(
             "calendar_year_missing",
             format!(
-                "缺少{}年的节假日安排数据（国务院办公厅当年节假日安排通知尚未录入），无法按工作日计算涉及{}的期限。请先补录{}年节假日数据。",
+                "缺少{}年的节假日安排数据（国务院办公厅当年节假日安排通知尚未录入），无法按工作日计算涉及{}的期限。请先补录{}年节假日数据；在此之前如需按周末估算期限，可在配置中设置 working_time.missing_year = \"weekends_only\"（环境变量 DUCHA_APP__WORKING_TIME__MISSING_YEAR=weekends_only），估算结果会附带提示。",
                 e.year,
                 human_date(e.date),
                 e.year
@@ -469,6 +469,19 @@ impl WorkCalendar {
         self.years.iter().copied()
     }
 
+    /// The years whose notice is missing for some date in `from..=to` (ascending, each once): what a
+    /// computation over that stretch would refuse, or estimate under [`MissingYearPolicy::WeekendsOnly`].
+    /// The stretch is capped at [`MAX_SCAN_DAYS`].
+    pub fn missing_years(&self, from: NaiveDate, to: NaiveDate) -> Vec<i32> {
+        let mut out = BTreeSet::new();
+        for date in from.iter_days().take_while(|d| *d <= to).take(MAX_SCAN_DAYS as usize) {
+            if let Err(e) = self.covers(date) {
+                out.insert(e.year);
+            }
+        }
+        out.into_iter().collect()
+    }
+
     /// `Ok` when the notices that can decide `date` are loaded.
     pub fn covers(&self, date: NaiveDate) -> Result<(), NoCalendarData> {
         let year = date.year();
@@ -555,6 +568,22 @@ pub fn weekends_only_warning(year: i32) -> String {
     format!(
         "缺少{year}年节假日安排数据，{year}年的日期仅按周六、周日休息推算，未计法定节假日和调休，结果可能不准确，请补录数据后核对。"
     )
+}
+
+/// The short notice staff pages show while some year near today is estimated on weekends:
+/// `2027年节假日安排尚未录入，期限按周末估算`. Under [`MissingYearPolicy::Refuse`] it says that such due
+/// times are refused instead. `None` when nothing is missing.
+pub fn missing_years_notice(missing: &[i32], policy: MissingYearPolicy) -> Option<String> {
+    if missing.is_empty() {
+        return None;
+    }
+    let years = missing.iter().map(|y| format!("{y}年")).collect::<Vec<_>>().join("、");
+    Some(match policy {
+        MissingYearPolicy::WeekendsOnly => format!("{years}节假日安排尚未录入，期限按周末估算"),
+        MissingYearPolicy::Refuse => {
+            format!("{years}节假日安排尚未录入，涉及{years}的期限暂无法计算，请补录节假日数据")
+        }
+    })
 }
 
 /// `2024年02月18日`.
@@ -843,6 +872,39 @@ mod tests {
         assert!(c.resolve(d(2024, 2, 10)).unwrap().estimated_for.is_none());
         // The strict lookup stays strict whatever the policy.
         assert!(c.day_kind(d(2027, 1, 2)).is_err());
+    }
+
+    #[test]
+    fn r5_3_missing_years_of_a_stretch_and_the_notice() {
+        let c = cal();
+        // The built-in data end with 2026: a stretch reaching 2027 names it once.
+        assert_eq!(c.missing_years(d(2026, 12, 1), d(2027, 3, 1)), vec![2027]);
+        // 29–31 December already need next year's notice.
+        assert_eq!(c.missing_years(d(2026, 12, 20), d(2026, 12, 29)), vec![2027]);
+        assert_eq!(c.missing_years(d(2026, 12, 20), d(2026, 12, 28)), Vec::<i32>::new());
+        assert_eq!(c.missing_years(d(2029, 12, 1), d(2031, 1, 5)), vec![2029, 2030, 2031]);
+        assert_eq!(c.missing_years(d(2024, 1, 1), d(2024, 12, 31)), Vec::<i32>::new());
+        // An empty or reversed stretch misses nothing.
+        assert_eq!(c.missing_years(d(2030, 2, 1), d(2030, 1, 1)), Vec::<i32>::new());
+        for (missing, policy, want) in [
+            (vec![], MissingYearPolicy::WeekendsOnly, None),
+            (vec![2027], MissingYearPolicy::WeekendsOnly, Some("2027年节假日安排尚未录入，期限按周末估算")),
+            (
+                vec![2027, 2028],
+                MissingYearPolicy::WeekendsOnly,
+                Some("2027年、2028年节假日安排尚未录入，期限按周末估算"),
+            ),
+            (
+                vec![2027],
+                MissingYearPolicy::Refuse,
+                Some("2027年节假日安排尚未录入，涉及2027年的期限暂无法计算，请补录节假日数据"),
+            ),
+        ] {
+            assert_eq!(missing_years_notice(&missing, policy).as_deref(), want, "{missing:?} {policy:?}");
+        }
+        // The refusal names what to do: add the year, or configure the weekends-only estimate.
+        let e = DomainError::from(c.day_kind(d(2027, 3, 1)).unwrap_err());
+        assert!(e.message.contains("补录2027年") && e.message.contains("weekends_only"), "{}", e.message);
     }
 
     #[test]

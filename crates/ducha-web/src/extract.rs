@@ -131,6 +131,8 @@ impl FromRequestParts<AppState> for ApiUser {
 pub struct PageUser {
     pub user: CurrentUser,
     pub session: SessionRow,
+    /// The holiday-data banner every staff page shows while it applies ([`ducha_app::App::calendar_notice`]).
+    pub calendar_notice: Option<String>,
 }
 
 impl FromRequestParts<AppState> for PageUser {
@@ -140,7 +142,7 @@ impl FromRequestParts<AppState> for PageUser {
         let token =
             jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()).ok_or_else(AppError::unauthenticated)?;
         let (user, session) = state.app.authenticate(&token).await?;
-        Ok(PageUser { user, session })
+        Ok(PageUser { user, session, calendar_notice: state.app.calendar_notice() })
     }
 }
 

@@ -35,6 +35,8 @@ pub struct Nav {
     pub can_intake: bool,
     pub role: &'static str,
     pub level: &'static str,
+    /// `2027年节假日安排尚未录入，期限按周末估算` while it applies.
+    pub calendar_notice: Option<String>,
 }
 
 impl Nav {
@@ -48,6 +50,7 @@ impl Nav {
             can_intake: matches!(p.user.role, Role::Operator | Role::Team),
             role: p.user.role.code(),
             level: p.user.level.code(),
+            calendar_notice: p.calendar_notice.clone(),
         }
     }
 }

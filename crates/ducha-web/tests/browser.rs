@@ -51,6 +51,10 @@ async fn try_start() -> Result<Browser, String> {
     let port = free_port();
     let child = tokio::process::Command::new(&driver)
         .arg(format!("--port={port}"))
+        // The browser is the user's machine: when the suite runs under libfaketime (scripts/test moves
+        // the platform's clock to other years), Chromium keeps the real clock; it spins otherwise.
+        .env_remove("LD_PRELOAD")
+        .env_remove("FAKETIME")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .kill_on_drop(true)
