@@ -15,6 +15,8 @@ fuzz_target!(|data: &[u8]| {
         phone: parts.next().map(str::to_owned),
         address: parts.next().map(str::to_owned),
         id_number: parts.next().map(str::to_owned),
+        email: parts.next().map(str::to_owned),
+        handle: parts.next().map(str::to_owned),
     };
     let r = redact(text, &known);
     for span in &r.spans {

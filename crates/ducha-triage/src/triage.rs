@@ -80,7 +80,7 @@ impl TriageInput {
     /// The complainant as an [`Identity`] for the redactor.
     pub fn identity(&self) -> Identity {
         let c = self.complainant.clone().unwrap_or_default();
-        Identity { name: c.name, phone: c.phone, address: c.address, id_number: None }
+        Identity { name: c.name, phone: c.phone, address: c.address, ..Identity::default() }
     }
 }
 

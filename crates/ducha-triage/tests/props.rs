@@ -69,7 +69,7 @@ proptest! {
             _ => format!("{who}，"),
         };
         let text = format!("{a}{named}电话{shown}{b}身份证号{id}{c}");
-        let known = Identity { name: Some(who.clone()), phone: Some(digits.clone()), address: None, id_number: None };
+        let known = Identity { name: Some(who.clone()), phone: Some(digits.clone()), ..Identity::default() };
         let r = redact(&text, &known);
         prop_assert!(!r.text.contains(&shown), "{}", r.text);
         prop_assert!(!r.text.contains(&digits), "{}", r.text);
@@ -108,7 +108,7 @@ proptest! {
     fn never_panics_on_utf8(s in "\\PC*") {
         let _ = ROUTER.route(&s);
         let _ = classify(&s);
-        let r = redact(&s, &Identity { name: Some(s.chars().take(3).collect()), phone: Some(s.clone()), address: Some(s.clone()), id_number: Some(s.clone()) });
+        let r = redact(&s, &Identity { name: Some(s.chars().take(3).collect()), phone: Some(s.clone()), address: Some(s.clone()), id_number: Some(s.clone()), email: Some(s.clone()), handle: Some(s.clone()) });
         for sp in r.spans {
             prop_assert!(s.is_char_boundary(sp.start) && s.is_char_boundary(sp.end));
         }

@@ -1,0 +1,234 @@
+//! The firewall's table tests: each line a text, the identity the case recorded, what must go and what
+//! must stay. One helper, [`check`], so a change of convention touches one place.
+
+#![allow(clippy::unwrap_used)]
+
+use ducha_shield::{Identity, PiiKind, Shield, norm::Norm, redact};
+
+fn none() -> Identity {
+    Identity::default()
+}
+
+/// A reading without separators, for "is it still there in any form" checks.
+fn squeeze(s: &str) -> String {
+    Norm::new(s).text().chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// `pii` must be gone from the output (also after normalisation), `keep` must survive, and a second
+/// pass changes nothing.
+fn check(text: &str, known: &Identity, pii: &[&str], keep: &[&str]) -> String {
+    let r = redact(text, known);
+    for p in pii {
+        assert!(!r.text.contains(p), "{p:?} survived in {:?}", r.text);
+        let sp = squeeze(p);
+        if sp.chars().count() >= 2 {
+            assert!(!squeeze(&r.text).contains(&sp), "{p:?} survived (normalised) in {:?}", r.text);
+        }
+    }
+    for k in keep {
+        assert!(r.text.contains(k), "{k:?} was removed: {:?}", r.text);
+    }
+    assert_eq!(redact(&r.text, known).text, r.text, "not idempotent");
+    for s in &r.spans {
+        assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end) && s.start < s.end);
+    }
+    r.text
+}
+
+#[test]
+fn firewall_phones_in_every_common_form() {
+    for (text, pii) in [
+        ("我的电话13803930123，请回电", "13803930123"),
+        ("电话 138 0393 0123", "138 0393 0123"),
+        ("手机138-0393-0123", "138-0393-0123"),
+        ("联系：１３８０３９３０１２３", "１３８０３９３０１２３"),
+        ("+86 138 0393 0123", "138 0393 0123"),
+        ("+8613803930123", "13803930123"),
+        ("座机0393-8888888", "0393-8888888"),
+        ("座机03938888888", "03938888888"),
+        ("家里电话是4812345", "4812345"),
+        ("(0393)8123456", "8123456"),
+        ("手机138.0393.0123", "138.0393.0123"),
+        ("手机138/0393/0123", "138/0393/0123"),
+        ("电话(138)0393-0123", "0393-0123"),
+        ("1 3 8 0 3 9 3 0 1 2 3", "1 3 8 0 3 9 3 0 1 2 3"),
+        ("电话138\u{200B}0393\u{200B}0123", "0393"),
+        ("电话138\u{00AD}0393\u{00AD}0123", "0393"),
+        ("电话\u{202E}3210393083 1\u{202C}", "3210393083"),
+        ("电话①③⑧⓪③⑨③⓪①②③", "①③⑧⓪③⑨③⓪①②③"),
+        ("座机0393 8888123", "0393 8888123"),
+        ("座机0393—8888123", "0393—8888123"),
+        ("0086 138 0393 0123", "138 0393 0123"),
+        ("手机138****0123", "138****0123"),
+    ] {
+        let out = check(text, &none(), &[pii], &[]);
+        assert!(out.contains("【电话】"), "{text} → {out}");
+    }
+    // Business and public numbers are kept; dates, amounts and times are not phones.
+    check(
+        "厂家客服400-123-4567，打了12345热线，2023年12月15日，罚款5,000元，14:30到场",
+        &none(),
+        &[],
+        &["400-123-4567", "12345", "2023年12月15日", "5,000", "14:30"],
+    );
+    check("督察组举报电话0393-8991369，每日8:00—20:00", &none(), &[], &["0393-8991369"]);
+    let s = Shield::none().with_public_numbers(["0393-8991370"]);
+    assert!(s.screen("请拨打0393-8991370反映").as_str().contains("0393-8991370"));
+}
+
+#[test]
+fn firewall_phones_read_in_chinese_numerals() {
+    check("电话一八九三九三一八八零六", &none(), &["一八九三九三一八八零六"], &[]);
+    check("手机幺三八 零三九三 零幺二三", &none(), &["幺三八 零三九三 零幺二三"], &[]);
+    check("电话138零三九三0123", &none(), &["138零三九三0123"], &[]);
+    // Ordinary counting words stay.
+    check("一二三四五六七个村都闻到了", &none(), &[], &["一二三四五六七"]);
+    check("二〇二三年十二月五日第一批", &none(), &[], &["二〇二三年十二月五日", "第一批"]);
+}
+
+#[test]
+fn firewall_id_numbers_email_accounts() {
+    // 11010519491231002X is the standard example of a valid checksum.
+    check("身份证号11010519491231002X", &none(), &["11010519491231002X"], &[]);
+    check("身份证410928198001011234", &none(), &["410928198001011234"], &[]);
+    check("老身份证410928800101123", &none(), &["410928800101123"], &[]);
+    check("身份证 1101 0519 4912 3100 2x", &none(), &["0519 4912"], &[]);
+    check(
+        "身份证４１０９２８１９８００１０１１２３４",
+        &none(),
+        &["４１０９２８１９８００１０１１２３４"],
+        &[],
+    );
+    check("身份证410928********069X", &none(), &["410928********069X"], &[]);
+    check("邮箱 wang.jg@163.com 联系", &none(), &["wang.jg@163.com"], &[]);
+    check("邮箱 wangjg AT 163 dot com", &none(), &["wangjg AT 163 dot com"], &[]);
+    check("我的QQ：123456789，微信号：wjg_1980", &none(), &["123456789", "wjg_1980"], &["QQ", "微信号"]);
+    check("加V信wjg1980或者vx：wjg_1980", &none(), &["wjg1980", "wjg_1980"], &[]);
+    check("加我微信13803930123", &none(), &["13803930123"], &[]);
+    check("网友“马庄桥的风”发帖说", &none(), &["马庄桥的风"], &["网友"]);
+    check("@王大锤 说得对，@濮阳发布 快管管", &none(), &["王大锤"], &["@濮阳发布"]);
+    // Credit codes and permit numbers are public.
+    check(
+        "统一社会信用代码91410900MA44ABCD1X，排污许可证号91410922MA9F1234X001V",
+        &none(),
+        &[],
+        &["91410900MA44ABCD1X", "91410922MA9F1234X001V"],
+    );
+}
+
+#[test]
+fn firewall_names_from_record_and_text() {
+    let who = Identity { name: Some("王建国".into()), ..none() };
+    let out = check("王建国反映：村里有个塑料厂", &who, &["王建国"], &["塑料厂"]);
+    assert!(out.starts_with("某某"), "{out}");
+    check("王 建 国反映：村里有个塑料厂", &who, &["王 建 国"], &["塑料厂"]);
+    check("王·建国说", &who, &["王·建国"], &[]);
+    check("我叫李秀英，是柳屯镇的", &none(), &["李秀英"], &["柳屯镇"]);
+    check("我是张伟，家在王庄村", &none(), &["张伟"], &["王庄村"]);
+    check("我是王庄村的村民，村里有个厂", &none(), &[], &["王庄村"]);
+    check("我是周边群众，反映鑫源化工厂排气", &none(), &[], &["周边群众", "鑫源化工厂"]);
+    check("村东头的王师傅说厂里晚上排烟", &none(), &["王师傅"], &["师傅"]);
+    check("请联系刘女士", &none(), &["刘女士"], &["女士"]);
+    check("欧阳先生来电反映", &none(), &["欧阳先生"], &[]);
+    check("老王家旁边有个作坊", &none(), &["老王"], &["作坊"]);
+    check("是一个姓王的老板开的", &none(), &["姓王"], &["老板"]);
+    check("举报人：赵国强", &none(), &["赵国强"], &[]);
+    check(
+        "敬爱的督察组：\n清丰县固城镇有个小厂偷排。\n此致\n敬礼！\n孙志刚\n2023年12月15日",
+        &none(),
+        &["孙志刚"],
+        &["清丰县固城镇", "2023年12月15日"],
+    );
+    check("联系人 王建国 13803930123", &none(), &["王建国", "13803930123"], &[]);
+    check("王建国，电话13803930123", &none(), &["王建国", "13803930123"], &[]);
+    check("连续两个小时都有噪音，小区里的老人睡不着", &none(), &[], &["小时", "老人"]);
+    // No lead-in word; a private person as the polluter; what others already anonymised.
+    check("李红梅反映村北头有人烧垃圾", &none(), &["李红梅"], &[]);
+    check("听说是李二狗家开的，老板叫孙红军", &none(), &["李二狗", "孙红军"], &[]);
+    check("这个厂是王某某私自建的", &none(), &["王某某"], &[]);
+    check("司马光明反映", &none(), &["司马光明"], &[]);
+    check("张老三天天半夜烧电缆", &none(), &["张老三"], &[]);
+    // Places that look like names stay.
+    check(
+        "李文彩村北、王楼镇、任丘路、阳邵镇、桥北张村、李家楼社区都有",
+        &none(),
+        &[],
+        &["李文彩村", "王楼镇", "任丘路", "阳邵镇", "桥北张村", "李家楼社区"],
+    );
+    // A recorded name of one letter is not matched as a string (it would wipe out places).
+    check("阳邵镇有个砖窑", &Identity { name: Some("阳".into()), ..none() }, &[], &["阳邵镇"]);
+}
+
+#[test]
+fn firewall_home_address_detail_but_not_places() {
+    let who = Identity { address: Some("濮阳县城关镇幸福小区3号楼2单元501".into()), ..none() };
+    check(
+        "我家住濮阳县城关镇幸福小区3号楼2单元501，楼下饭店油烟大",
+        &who,
+        &["幸福小区3号楼2单元501", "501"],
+        &["濮阳县城关镇", "饭店"],
+    );
+    check("幸福小区三号楼二单元五零一的", &who, &["三号楼二单元五零一"], &[]);
+    check("家住华龙区胜利路建业小区5栋1单元302室", &none(), &["建业小区5栋1单元302室"], &["华龙区胜利路"]);
+    check("住在油田二号院3-2-501", &none(), &["3-2-501"], &[]);
+    check("家住清丰县马庄桥镇王庄村，村东头有个小作坊", &none(), &[], &["清丰县马庄桥镇王庄村", "小作坊"]);
+    check("东陈庄村七组", &none(), &["七组"], &["东陈庄村"]);
+}
+
+#[test]
+fn firewall_self_identification_keeps_the_township() {
+    // The residence is not where the source is: reduced to the township.
+    let out = check(
+        "我是胜利路街道马呼屯社区居民，反映开发区化工园夜里排臭气",
+        &none(),
+        &["马呼屯社区"],
+        &["胜利路街道", "开发区化工园"],
+    );
+    assert!(out.contains("某社区"), "{out}");
+    // The source is in the complainant's own community: the place stays.
+    check("我是马呼屯社区的，俺这儿好多户冬天还烧散煤", &none(), &[], &["马呼屯社区"]);
+    check("我家住东陈庄村，村北头有个塑料厂", &none(), &[], &["东陈庄村"]);
+}
+
+#[test]
+fn firewall_keeps_enterprises_roads_villages() {
+    check(
+        "南乐县张果屯镇的濮阳市鑫源塑料制品有限公司在中原路附近偷排废水，李家庄村民都知道",
+        &none(),
+        &[],
+        &["南乐县张果屯镇", "濮阳市鑫源塑料制品有限公司", "中原路", "李家庄"],
+    );
+}
+
+#[test]
+fn firewall_spans_point_into_the_original_and_output_has_no_invisible_characters() {
+    let text = "电话：１３８０３９３０１２３";
+    let r = redact(text, &none());
+    assert_eq!(r.spans.len(), 1);
+    assert_eq!(&text[r.spans[0].start..r.spans[0].end], "１３８０３９３０１２３");
+    assert_eq!(r.spans[0].kind, PiiKind::Phone);
+    let r = redact("柳屯镇\u{200B}塑料厂\u{202E}反\u{202C}\u{0007}", &none());
+    assert_eq!(r.text, "柳屯镇塑料厂反");
+}
+
+#[test]
+fn firewall_findings_describe_without_the_identity() {
+    let s =
+        Shield::new(&Identity {
+            name: Some("王建国".into()), phone: Some("13803930123".into()), ..none()
+        });
+    let f = s.findings("已电话联系举报人王建国（138 0393 0123），其反映属实。");
+    let kinds: Vec<PiiKind> = f.iter().map(|x| x.kind).collect();
+    assert_eq!(kinds, vec![PiiKind::Name, PiiKind::Phone]);
+    for x in &f {
+        assert!(!x.context.contains("王建国") && !x.context.contains("0393"), "{x:?}");
+    }
+    assert!(f[1].context.contains("【电话】"), "{:?}", f[1]);
+    assert!(s.findings("柳屯镇塑料厂已关停").is_empty());
+}
+
+#[test]
+fn firewall_screened_text_is_screened_again_when_read_back() {
+    let v: ducha_shield::Screened = serde_json::from_str("\"举报人王建国电话13803930123\"").unwrap();
+    assert!(!v.as_str().contains("13803930123") && !v.as_str().contains("王建国"), "{v}");
+}
