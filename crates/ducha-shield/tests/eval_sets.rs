@@ -90,9 +90,11 @@ fn firewall_own_and_blind_sets() {
     assert!(blind.all.kept() >= BLIND_KEPT_FLOOR, "blind kept {:.4}", blind.all.kept());
 }
 
-/// Set 1 after its misses were learned from.
-const SET1_RECALL_FLOOR: f64 = 0.0;
+/// Set 1 after its misses were learned from: 444 of 445.
+const SET1_RECALL_FLOOR: f64 = 0.997;
 
-/// Measured on the first scoring of blind set 2 (see docs/PERFORMANCE.md, "The identity firewall").
-const BLIND_RECALL_FLOOR: f64 = 0.0;
-const BLIND_KEPT_FLOOR: f64 = 0.0;
+/// Measured on the first scoring of blind set 2 (docs/PERFORMANCE.md, "The identity firewall"):
+/// 359 of 394 identifying strings hidden (91.1 %), 727 of 736 names kept (98.8 %). The redactor before
+/// the firewall: 203 of 394 (51.5 %), 725 kept, and it panicked on one line (mathematical digits).
+const BLIND_RECALL_FLOOR: f64 = 0.911;
+const BLIND_KEPT_FLOOR: f64 = 0.987;
