@@ -448,6 +448,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let cipher = key(&s, &store, true, now).await?;
             let app = App::new(store, s.app.clone(), Arc::new(SystemClock), cipher);
             app.bootstrap_directory(ducha_triage::Gazetteer::builtin()).await?;
+            let sealed = app.seal_legacy_callback_comments().await?;
+            if sealed > 0 {
+                tracing::info!(sealed, "older callback comments sealed, firewalled text kept in the clear");
+            }
             startup.release().await?;
             app.sync_dup_index().await?;
             let _opinion_worker = ducha_app::opinion::spawn_opinion_worker(app.clone());

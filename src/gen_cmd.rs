@@ -511,6 +511,7 @@ fn produce(ctx: ProducerCtx, triage: Triage, out: tokio::sync::mpsc::Sender<Vec<
                     phone: c.phone,
                     address: c.address,
                     id_number: None,
+                    ..Default::default()
                 },
                 county_code,
                 township_code: a.routing.township_code,

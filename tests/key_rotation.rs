@@ -22,6 +22,7 @@ fn who(i: usize) -> ComplainantIdentity {
         phone: Some(format!("1380393{i:04}")),
         address: Some(format!("濮阳县柳屯镇{i}号")),
         id_number: None,
+        ..Default::default()
     }
 }
 

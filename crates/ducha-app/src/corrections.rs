@@ -70,6 +70,8 @@ impl App {
         if reason.chars().count() > 500 {
             return Err(AppError::invalid("reason", "更正理由不能超过500字"));
         }
+        // The reason goes into the case history every role reads: through the case's firewall.
+        let reason_screened = self.screen_for_case(case_id, reason).await?;
 
         // Validate every given value before anything is written.
         let county = match clean(&input.county_code) {
@@ -211,7 +213,7 @@ impl App {
         }
         let detail = serde_json::json!({
             "changes": changes.iter().map(|(f, o, n)| serde_json::json!({ "field": f, "old": o, "new": n })).collect::<Vec<_>>(),
-            "reason": reason,
+            "reason": reason_screened.as_str(),
         });
         audit::append(&mut tx, &user.audit(now_ms, "case.triage_corrected", "case", case_id, detail)).await?;
         tx.commit().await?;
@@ -260,7 +262,7 @@ impl App {
             }
             let line = serde_json::json!({
                 "id": c.accept_no,
-                "text": c.redacted_text,
+                "text": self.screen_for_case(c.id, &c.redacted_text).await?.as_str(),
                 "channel": c.channel,
                 "expected": {
                     "county_code": c.county_code.clone().unwrap_or_else(|| "UNKNOWN".into()),

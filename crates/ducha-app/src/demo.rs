@@ -118,6 +118,7 @@ fn parse_items() -> Vec<(String, String, ComplainantIdentity)> {
                     phone: f("phone"),
                     address: f("address"),
                     id_number: f("id_number"),
+                    ..Default::default()
                 },
             ))
         })

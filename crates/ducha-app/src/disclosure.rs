@@ -105,6 +105,34 @@ pub struct DisclosureView {
     pub doc: DisclosureDoc,
     /// Earlier published versions (for a published one), newest first.
     pub earlier: Vec<VersionInfo>,
+    /// What the identity firewall found in this version's source texts (report fields typed by staff,
+    /// the correction note): hidden in the content, but a version with any is not published until the
+    /// source is edited and the draft regenerated.
+    pub identity_hits: Vec<IdentityHit>,
+}
+
+/// One thing the identity firewall found in a disclosure's source text, described without it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityHit {
+    /// The case's accept number (empty for the correction note).
+    pub accept_no: String,
+    /// The column or field: `调查核实情况`, `处理和整改情况`, `办结目标`, `更正说明`.
+    pub field: String,
+    /// What it is: `姓名`, `电话号码` …
+    pub kind: String,
+    /// The firewalled text around it.
+    pub context: String,
+}
+
+impl IdentityHit {
+    fn of(accept_no: &str, field: &str, f: ducha_shield::Finding) -> Self {
+        IdentityHit {
+            accept_no: accept_no.to_owned(),
+            field: field.to_owned(),
+            kind: f.label,
+            context: f.context,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -159,18 +187,20 @@ fn view_of(row: &DisclosureRow, earlier: Vec<VersionInfo>) -> Result<DisclosureV
         batch_id: row.batch_id,
         version: row.version,
         status: PubStatus::parse(&row.status)?,
-        note: row.note.clone(),
+        // Public: through the firewall (notes written before it was are screened on the way out).
+        note: ducha_shield::Shield::none().screen(&row.note).into_string(),
         content_hash: row.content_hash.clone(),
         published_at: row.published_at.map(from_millis),
         doc: parse_doc(row)?,
         earlier,
+        identity_hits: serde_json::from_str(&row.identity_hits).unwrap_or_default(),
     })
 }
 
 fn info_of(row: &DisclosureRow) -> VersionInfo {
     VersionInfo {
         version: row.version,
-        note: row.note.clone(),
+        note: ducha_shield::Shield::none().screen(&row.note).into_string(),
         content_hash: row.content_hash.clone(),
         published_at: row.published_at.map(from_millis),
     }
@@ -220,11 +250,11 @@ fn reaction_of(counts: &[(String, i64)], repeats: i64) -> PublicReaction {
     r
 }
 
-/// The public text of a case: its stored redacted text, redacted once more (the redactor is idempotent,
-/// so this changes nothing for text that went through it at intake, and catches anything an older
-/// intake let through). No identity is at hand here, by design.
+/// The public text of a case with no identity at hand: its stored redacted text through the firewall's
+/// general rules (idempotent: text that went through it at intake does not change). Where the case is
+/// known, [`App::shields`] screens with its identity too.
 pub fn public_text(redacted_text: &str) -> String {
-    ducha_triage::redact(redacted_text, &ducha_triage::Identity::default()).text
+    ducha_shield::Shield::none().screen(redacted_text).into_string()
 }
 
 impl App {
@@ -323,7 +353,7 @@ impl App {
         campaign: &CampaignRow,
         batch: &BatchRow,
         column: &ColumnRef,
-    ) -> Result<(DisclosureDoc, Vec<i64>)> {
+    ) -> Result<(DisclosureDoc, Vec<i64>, Vec<IdentityHit>)> {
         let mut rows_db: Vec<CaseRow> = Vec::new();
         let mut offset = 0;
         loop {
@@ -364,6 +394,8 @@ impl App {
             })
             .collect();
 
+        let shields = self.shields(&ids).await?;
+        let mut hits: Vec<IdentityHit> = Vec::new();
         let mut regions: HashMap<String, Option<RegionRow>> = HashMap::new();
         let mut agencies: HashMap<i64, String> = HashMap::new();
         let mut public = Vec::with_capacity(rows_db.len());
@@ -413,7 +445,22 @@ impl App {
                 acc.iter().filter(|(ids, _)| ids.contains(&c.id)).map(|(_, r)| r.clone()),
             )
             .public_view();
-            public.push(PublicCase::build((i + 1) as u32, &facts, reports.get(&c.id), &linked));
+            let shield = shields.get(&c.id).cloned().unwrap_or_default();
+            // Staff-typed report text should hold no identity at all: what the firewall hides there is
+            // listed for the office, and the version is not published until the report is edited.
+            if let Some(r) = reports.get(&c.id) {
+                use ducha_domain::handling::{render_closure_target, render_handling, render_investigation};
+                for (field, text) in [
+                    ("调查核实情况", render_investigation(r)),
+                    ("处理和整改情况", render_handling(r)),
+                    ("办结目标", render_closure_target(r)),
+                ] {
+                    hits.extend(
+                        shield.findings(&text).into_iter().map(|f| IdentityHit::of(&c.accept_no, field, f)),
+                    );
+                }
+            }
+            public.push(PublicCase::build((i + 1) as u32, &facts, reports.get(&c.id), &linked, &shield));
         }
         let all = AccountabilitySummary::new(acc.iter().map(|(_, r)| r.clone())).public_view();
         let accountability = PublicAccountabilityDoc::from(&all);
@@ -444,6 +491,7 @@ impl App {
                 reaction,
             },
             ids,
+            hits,
         ))
     }
 
@@ -468,14 +516,23 @@ impl App {
         let campaign = self.campaign().await?;
         let batch = self.batch_of_campaign(&campaign, batch_id).await?;
         let existing = store::versions(&self.store, batch.id, &column.code()).await?;
-        let (doc, _) = self.render_disclosure(&campaign, &batch, &column).await?;
+        let (doc, _, mut hits) = self.render_disclosure(&campaign, &batch, &column).await?;
+        if let Some(latest) = existing.first().filter(|l| l.status != PubStatus::Published.code()) {
+            // A correction draft keeps its note, and the note's findings.
+            let shield = self.shield_none().await?;
+            hits.extend(
+                shield.findings(&latest.note).into_iter().map(|f| IdentityHit::of("", "更正说明", f)),
+            );
+        }
+        let hits_json = serde_json::to_string(&hits).map_err(|e| AppError::internal(e.to_string()))?;
         let (content, hash) = Self::encode(&doc)?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let id = match existing.first() {
             Some(latest) if latest.status != PubStatus::Published.code() => {
                 disclosure::publication_step(PubStatus::parse(&latest.status)?, PubStep::Refresh)?;
-                store::refresh(&mut tx, latest.id, doc.layout.code(), &content, &hash, now).await?;
+                store::refresh(&mut tx, latest.id, doc.layout.code(), &content, &hash, &hits_json, now)
+                    .await?;
                 latest.id
             }
             Some(_) => {
@@ -497,6 +554,7 @@ impl App {
                         note: String::new(),
                         created_at: now,
                         created_by: Some(user.id),
+                        identity_hits: hits_json.clone(),
                     },
                 )
                 .await?;
@@ -510,7 +568,7 @@ impl App {
                 user,
                 "disclosure.draft",
                 id,
-                serde_json::json!({ "batch": batch.number, "column": column.code(), "content_hash": hash, "rows": doc.rows.len() }),
+                serde_json::json!({ "batch": batch.number, "column": column.code(), "content_hash": hash, "rows": doc.rows.len(), "identity_hits": hits.len() }),
             ),
         )
         .await?;
@@ -546,7 +604,13 @@ impl App {
                 ));
             }
         }
-        let (doc, _) = self.render_disclosure(&campaign, &batch, &column).await?;
+        let (doc, _, mut hits) = self.render_disclosure(&campaign, &batch, &column).await?;
+        // The note is public: it is kept firewalled, and what the firewall hid in it is listed.
+        let shield = self.shield_none().await?;
+        hits.extend(shield.findings(note.trim()).into_iter().map(|f| IdentityHit::of("", "更正说明", f)));
+        let note = shield.screen(note.trim());
+        let note = note.as_str();
+        let hits_json = serde_json::to_string(&hits).map_err(|e| AppError::internal(e.to_string()))?;
         let (content, hash) = Self::encode(&doc)?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
@@ -562,6 +626,7 @@ impl App {
                 note: note.trim().to_owned(),
                 created_at: now,
                 created_by: Some(user.id),
+                identity_hits: hits_json,
             },
         )
         .await?;
@@ -624,6 +689,16 @@ impl App {
         let mut tx = self.store.begin().await?;
         let (row, column) = self.own_version(&mut tx, user, id).await?;
         disclosure::publication_step(PubStatus::parse(&row.status)?, PubStep::Publish)?;
+        let hits: Vec<IdentityHit> = serde_json::from_str(&row.identity_hits).unwrap_or_default();
+        if !hits.is_empty() {
+            return Err(AppError::conflict(
+                "identity_in_disclosure",
+                format!(
+                    "本版本的办理报告或更正说明中有{}处疑似举报人信息（已在公开内容中隐去），请先由填报单位修改后重新生成草稿，再审核发布",
+                    hits.len()
+                ),
+            ));
+        }
         // The stored content must still be what was hashed and reviewed.
         if disclosure::content_hash(&row.content) != row.content_hash {
             return Err(AppError::internal(format!("disclosure {id}: content does not match its hash")));
@@ -724,7 +799,7 @@ impl App {
                         id: r.id,
                         version: r.version,
                         status: PubStatus::parse(&r.status)?,
-                        note: r.note.clone(),
+                        note: ducha_shield::Shield::none().screen(&r.note).into_string(),
                         content_hash: r.content_hash.clone(),
                         updated_at: from_millis(r.updated_at),
                     })

@@ -61,6 +61,10 @@ pub struct ReportView {
     #[schema(value_type = Vec<Object>)]
     pub problems: Vec<ducha_domain::handling::Problem>,
     pub editable: bool,
+    /// What the identity firewall hides in the stored report (the report above is shown through it):
+    /// the handler is told, and the disclosure will not be published until it is edited out.
+    #[schema(value_type = Vec<Object>)]
+    pub identity_findings: Vec<ducha_shield::Finding>,
 }
 
 /// Which stages a handling unit may edit its report in.
@@ -119,9 +123,18 @@ impl App {
     /// what the county, the city and the team read).
     pub async fn report_view(&self, user: &CurrentUser, case_id: i64) -> Result<ReportView> {
         let case = self.visible_case(user, case_id).await?;
-        let (report, version, submitted_at) = self.load_report(case_id).await?;
+        let (raw, version, submitted_at) = self.load_report(case_id).await?;
         let stage = Stage::parse(&case.stage)?;
+        // Every role reads the report through the case's firewall; what it hides is listed.
+        let shield = self.shield(case_id).await?;
+        let identity_findings =
+            [render_investigation(&raw), render_handling(&raw), render_closure_target(&raw)]
+                .iter()
+                .flat_map(|t| shield.findings(t))
+                .collect();
+        let report = raw.map_text(|t| shield.screen(t).into_string());
         Ok(ReportView {
+            identity_findings,
             case_id,
             finding: report.finding().map(|f| f.label().to_owned()),
             investigation_text: render_investigation(&report),
@@ -645,6 +658,9 @@ impl App {
     ) -> Result<(Vec<AccountabilityView>, Vec<FaultTolerance>)> {
         Self::require_accountability_role(user)?;
         let campaign = self.campaign().await?;
+        // Officials' names are the record's business; the free text (basis, detail, statement) passes
+        // the firewall like every text a role reads.
+        let shield = self.shield_none().await?;
         let mut out = Vec::new();
         for r in accountability::for_campaign(&self.store, campaign.id).await? {
             let ids: Vec<i64> = serde_json::from_str(&r.case_ids).unwrap_or_default();
@@ -659,14 +675,20 @@ impl App {
             if visible.is_empty() {
                 continue;
             }
-            if let Ok(record) = serde_json::from_str(&r.record) {
+            if let Ok(record) = serde_json::from_str::<AccountabilityRecord>(&r.record) {
+                let record = AccountabilityRecord {
+                    basis: shield.screen(&record.basis).into_string(),
+                    kind_detail: shield.screen(&record.kind_detail).into_string(),
+                    ..record
+                };
                 out.push(AccountabilityView { id: r.id, record, accept_nos: visible });
             }
         }
         let fts = accountability::fault_tolerances(&self.store, campaign.id)
             .await?
             .into_iter()
-            .filter_map(|r| serde_json::from_str(&r.record).ok())
+            .filter_map(|r| serde_json::from_str::<FaultTolerance>(&r.record).ok())
+            .map(|f| FaultTolerance { statement: shield.screen(&f.statement).into_string(), ..f })
             .collect();
         Ok((out, fts))
     }
@@ -740,6 +762,9 @@ impl App {
         };
         cb.validate()?;
         let review = callback_requires_review(&cb);
+        // What the commenter typed is sealed; staff, the audit chain and notices get the firewalled text.
+        let screened = self.screen_for_case(case_id, &cb.comment).await?;
+        let screened = screened.as_str();
         let channel_code = match channel {
             CallbackChannel::Phone => "phone",
             CallbackChannel::WebForm => "web_form",
@@ -763,12 +788,13 @@ impl App {
         }
         followup::insert_callback(
             &mut tx,
+            self.cipher.as_ref(),
             case_id,
             now,
             channel_code,
             result_code,
             sat,
-            &cb.comment,
+            followup::CallbackComment { screened, original: &cb.comment },
             user.map(|u| u.id),
         )
         .await?;
@@ -806,7 +832,7 @@ impl App {
             .await?;
             let mut e = entry.clone();
             e.action = "case.transition".into();
-            e.detail = serde_json::json!({ "action": "reopen_for_review", "from": stage.code(), "to": "awaiting_verification", "reason": format!("回访不满意：{}", cb.comment) });
+            e.detail = serde_json::json!({ "action": "reopen_for_review", "from": stage.code(), "to": "awaiting_verification", "reason": format!("回访不满意：{screened}") });
             audit::append(&mut tx, &e).await?;
             if let Some(county) = case.county_unit_id {
                 self.enqueue_notice(
@@ -817,10 +843,10 @@ impl App {
                         unit_id: Some(county),
                         user_id: None,
                         subject: format!("回访不满意，请复核 {}", case.accept_no),
-                        body: if cb.comment.is_empty() {
+                        body: if screened.is_empty() {
                             "群众回访表示不满意，请复核办理情况。".into()
                         } else {
-                            format!("群众回访表示不满意：{}", cb.comment)
+                            format!("群众回访表示不满意：{screened}")
                         },
                         payload: serde_json::json!({ "case_id": case.id, "accept_no": case.accept_no }),
                         created_at: now,
@@ -930,7 +956,9 @@ impl App {
         let c = cases::get(&self.store, case_id)
             .await?
             .ok_or_else(|| AppError::not_found("link_invalid", "回访链接无效"))?;
-        Ok((c.id, c.accept_no, c.redacted_text))
+        // The page is public: the text goes through the case's firewall.
+        let text = self.screen_for_case(c.id, &c.redacted_text).await?.into_string();
+        Ok((c.id, c.accept_no, text))
     }
 
     /// The complainant answers through the link (once).
@@ -1104,12 +1132,18 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        // A discipline report exists to name the team member concerned: names stay, contact data of
+        // anyone (the reporter's own phone typed into the facts, say) is hidden.
+        let shield = self.shield_none().await?.keeping_names();
         Ok(rows
             .into_iter()
             .map(|r| DisciplineView {
                 id: r.id,
                 at: r.at,
-                report: serde_json::from_str(&r.report).unwrap_or_default(),
+                report: crate::queries::screen_json(
+                    &shield,
+                    serde_json::from_str(&r.report).unwrap_or_default(),
+                ),
                 status: r.status,
             })
             .collect())

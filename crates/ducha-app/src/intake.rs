@@ -108,7 +108,7 @@ impl App {
         let (row, region_label) = self.intake_row(Some(user), input).await?;
         if user.scope() == Scope::All {
             // The row as stored (read back by the insert itself): nothing to look up again.
-            return view_labelled(user, row, region_label);
+            return view_labelled(user, row, region_label, &ducha_shield::Shield::none());
         }
         self.case_view(user, row.id).await
     }
@@ -133,6 +133,8 @@ impl App {
             phone: blank_to_none(&input.complainant.phone),
             address: blank_to_none(&input.complainant.address),
             id_number: blank_to_none(&input.complainant.id_number),
+            email: blank_to_none(&input.complainant.email),
+            handle: blank_to_none(&input.complainant.handle),
         };
         if !who.is_empty() && self.cipher.is_none() {
             return Err(AppError::conflict(

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod directory;
 pub mod disclosure;
 pub mod error;
+pub mod firewall;
 pub mod handling;
 pub mod intake;
 pub mod opinion;

@@ -1,6 +1,7 @@
 //! What users read: case lists and case pages, always within the user's jurisdiction.
 
 use ducha_domain::workflow::{Action, Stage, allowed_actions};
+use ducha_shield::{Screened, Shield};
 use ducha_store::audit::{self, AuditRecord};
 use ducha_store::cases::{self, AssignmentRow, CaseFilter, CaseRow, ComplainantIdentity};
 use ducha_store::directory::{self, CampaignRow, UnitRow};
@@ -11,14 +12,16 @@ use crate::auth::CurrentUser;
 use crate::{App, AppError, Result};
 
 /// A case as staff see it. `original_text` is present only for roles that may read the
-/// complainant's identity; everyone else works from the redacted text.
+/// complainant's identity; everyone else works from the text through the identity firewall.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseView {
     pub id: i64,
     pub accept_no: String,
     pub channel: String,
     pub received_at: i64,
-    pub text: String,
+    /// The complaint through the identity firewall (with the case's own identity).
+    #[schema(value_type = String)]
+    pub text: Screened,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_text: Option<String>,
     pub county_code: Option<String>,
@@ -111,7 +114,8 @@ impl App {
 
     pub(crate) async fn view(&self, user: &CurrentUser, c: CaseRow) -> Result<CaseView> {
         let region_label = self.region_label(&c).await?;
-        view_labelled(user, c, region_label)
+        let shield = self.shield(c.id).await?;
+        view_labelled(user, c, region_label, &shield)
     }
 
     /// The campaign in force, or a clear error if none was set up.
@@ -144,9 +148,13 @@ impl App {
             f.campaign_id = Some(self.campaign().await?.id);
         }
         let (rows, total) = cases::list(&self.store, user.scope(), &f).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let shields = self.shields(&ids).await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
-            items.push(self.view(user, r).await?);
+            let region_label = self.region_label(&r).await?;
+            let shield = shields.get(&r.id).cloned().unwrap_or_default();
+            items.push(view_labelled(user, r, region_label, &shield)?);
         }
         Ok(CasePage { items, total, page, per_page })
     }
@@ -158,18 +166,28 @@ impl App {
 
     pub async fn case_detail(&self, user: &CurrentUser, id: i64) -> Result<CaseDetail> {
         let c = self.visible_case(user, id).await?;
-        let case = self.view(user, c).await?;
+        let shield = self.shield(id).await?;
+        let region_label = self.region_label(&c).await?;
+        let case = view_labelled(user, c, region_label, &shield)?;
         let mut assignments = Vec::new();
-        for a in cases::assignments(&self.store, id).await? {
+        for mut a in cases::assignments(&self.store, id).await? {
             let unit_name =
                 directory::unit(&self.store, a.unit_id).await?.map(|u| u.name).unwrap_or_default();
+            // Reasons are typed by staff: through the firewall like every text a role may see.
+            a.return_reason = a.return_reason.map(|r| shield.screen(&r).into_string());
+            a.override_reason = a.override_reason.map(|r| shield.screen(&r).into_string());
             assignments.push(AssignmentView { row: a, unit_name });
         }
-        let history = self.case_history_rows(user, id).await?;
+        let history = self.case_history_rows(user, id, &shield).await?;
         Ok(CaseDetail { case, assignments, history })
     }
 
-    async fn case_history_rows(&self, user: &CurrentUser, id: i64) -> Result<Vec<HistoryEntry>> {
+    async fn case_history_rows(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+        shield: &Shield,
+    ) -> Result<Vec<HistoryEntry>> {
         let rows: Vec<AuditRecord> = audit::for_entity(&self.store, "case", &id.to_string()).await?;
         Ok(rows
             .into_iter()
@@ -178,6 +196,9 @@ impl App {
             .map(|r| {
                 let detail: serde_json::Value =
                     serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null);
+                // Reasons, comments and notes in the chain (older records were written before the
+                // firewall) are screened on the way out.
+                let detail = screen_json(shield, detail);
                 HistoryEntry {
                     seq: r.seq,
                     at: r.at,
@@ -192,12 +213,24 @@ impl App {
 
     pub async fn case_history(&self, user: &CurrentUser, id: i64) -> Result<Vec<HistoryEntry>> {
         self.visible_case(user, id).await?;
-        self.case_history_rows(user, id).await
+        let shield = self.shield(id).await?;
+        self.case_history_rows(user, id, &shield).await
     }
 
     /// Read who complained. Only intake operators and the team may; every read is audited before the
     /// data is returned.
     pub async fn read_identity(&self, user: &CurrentUser, id: i64) -> Result<Option<ComplainantIdentity>> {
+        Ok(self.read_identity_with_comments(user, id).await?.0)
+    }
+
+    /// [`Self::read_identity`], with what the complainant typed in callbacks as typed (sealed like the
+    /// identity: everyone else reads it through the firewall): `(callback id, original)`. One audited
+    /// read covers both.
+    pub async fn read_identity_with_comments(
+        &self,
+        user: &CurrentUser,
+        id: i64,
+    ) -> Result<(Option<ComplainantIdentity>, Vec<(i64, String)>)> {
         if !user.can_read_identity() {
             return Err(AppError::forbidden(
                 "您的角色无权查看举报人信息（仅热线接线员和督察组可查看，且每次查看均留痕）",
@@ -220,7 +253,15 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(cases::identity(&self.store, cipher, id).await?)
+        let mut comments = Vec::new();
+        for cb in ducha_store::followup::callbacks(&self.store, id).await? {
+            if let Some(original) =
+                ducha_store::followup::callback_original(&self.store, cipher, cb.id).await?
+            {
+                comments.push((cb.id, original));
+            }
+        }
+        Ok((cases::identity(&self.store, cipher, id).await?, comments))
     }
 
     pub async fn units(&self) -> Result<Vec<UnitRow>> {
@@ -235,15 +276,31 @@ impl App {
     }
 }
 
-/// A case as a user sees it, with its region label already known.
-pub(crate) fn view_labelled(user: &CurrentUser, c: CaseRow, region_label: String) -> Result<CaseView> {
+/// Every string inside a JSON value through the firewall (audit details, triage evidence).
+pub fn screen_json(shield: &Shield, v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Value::String(shield.screen(&s).into_string()),
+        Value::Array(a) => Value::Array(a.into_iter().map(|x| screen_json(shield, x)).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| (k, screen_json(shield, x))).collect()),
+        other => other,
+    }
+}
+
+/// A case as a user sees it, with its region label already known and its firewall at hand.
+pub(crate) fn view_labelled(
+    user: &CurrentUser,
+    c: CaseRow,
+    region_label: String,
+    shield: &Shield,
+) -> Result<CaseView> {
     let stage = Stage::parse(&c.stage)?;
     Ok(CaseView {
         id: c.id,
         accept_no: c.accept_no,
         channel: c.channel,
         received_at: c.received_at,
-        text: c.redacted_text,
+        text: shield.screen(&c.redacted_text),
         original_text: user.can_read_identity().then_some(c.original_text),
         county_code: c.county_code,
         township_code: c.township_code,
@@ -251,7 +308,7 @@ pub(crate) fn view_labelled(user: &CurrentUser, c: CaseRow, region_label: String
         region_label,
         pollution_types: split_types(&c.pollution_types),
         sansan: c.sansan,
-        triage: serde_json::from_str(&c.triage).unwrap_or(serde_json::Value::Null),
+        triage: screen_json(shield, serde_json::from_str(&c.triage).unwrap_or(serde_json::Value::Null)),
         dup_of: c.dup_of,
         repeat_count: c.repeat_count,
         stage,

@@ -62,12 +62,7 @@ pub struct Analysis {
 }
 
 fn identity(who: &ComplainantIdentity) -> Identity {
-    Identity {
-        name: who.name.clone(),
-        phone: who.phone.clone(),
-        address: who.address.clone(),
-        id_number: who.id_number.clone(),
-    }
+    crate::firewall::identity_of(who)
 }
 
 impl App {

@@ -439,7 +439,12 @@ impl App {
             stage_label: stage.label().into(),
             received_at: c.received_at,
             region_label,
-            excerpt: c.redacted_text.chars().take(80).collect(),
+            excerpt: ducha_shield::Shield::none()
+                .screen(&c.redacted_text)
+                .as_str()
+                .chars()
+                .take(80)
+                .collect(),
             open,
             say,
         })
@@ -662,13 +667,46 @@ impl App {
             return Err(AppError::forbidden("延期申请由上一级攻坚办审批"));
         }
         let rows = cases::pending_extensions_below(&self.store, user.unit.id).await?;
-        // Only cases still in the user's jurisdiction.
+        // Only cases still in the user's jurisdiction; the reason through the case's firewall.
         let mut out = Vec::new();
-        for r in rows {
-            if cases::in_scope(&self.store, user.scope(), r.0.case_id).await? {
-                out.push(r);
+        for (mut e, unit, accept_no) in rows {
+            if cases::in_scope(&self.store, user.scope(), e.case_id).await? {
+                e.reason = self.screen_for_case(e.case_id, &e.reason).await?.into_string();
+                out.push((e, unit, accept_no));
             }
         }
         Ok(out)
+    }
+
+    /// The unit's inbox: delivered in-app messages, newest first, at most `limit`, each through the
+    /// firewall (messages written before it, or by older code, are screened on the way out).
+    pub async fn inbox(
+        &self,
+        user: &CurrentUser,
+        limit: usize,
+    ) -> Result<Vec<ducha_store::outbox::MessageRow>> {
+        let now = self.now_ms();
+        let mut v: Vec<ducha_store::outbox::MessageRow> =
+            ducha_store::outbox::messages_for_unit(&self.store, user.unit.id)
+                .await?
+                .into_iter()
+                .filter(|m| m.deliver_after <= now && m.channel == "inbox")
+                .collect();
+        v.reverse();
+        v.truncate(limit);
+        let case_of = |m: &ducha_store::outbox::MessageRow| {
+            serde_json::from_str::<serde_json::Value>(&m.payload)
+                .ok()
+                .and_then(|p| p.get("case_id").and_then(serde_json::Value::as_i64))
+        };
+        let ids: Vec<i64> = v.iter().filter_map(case_of).collect();
+        let shields = self.shields(&ids).await?;
+        let none = self.shield_none().await?;
+        for m in &mut v {
+            let shield = case_of(m).and_then(|id| shields.get(&id)).unwrap_or(&none);
+            m.subject = shield.screen(&m.subject).into_string();
+            m.body = shield.screen(&m.body).into_string();
+        }
+        Ok(v)
     }
 }

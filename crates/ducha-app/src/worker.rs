@@ -71,6 +71,7 @@ impl App {
     /// Enqueue a notice to a unit on every channel the unit has: the in-app inbox always, e-mail and
     /// webhook when the unit has them (each its own outbox row, delivered exactly once).
     pub async fn enqueue_notice(&self, tx: &mut ducha_store::Tx, m: &NewMessage) -> Result<()> {
+        let m = &self.screen_message(m).await?;
         outbox::enqueue(tx, m).await?;
         if let Some(unit_id) = m.unit_id
             && let Some(u) = directory::unit_in_tx(tx, unit_id).await?

@@ -119,6 +119,12 @@ impl App {
             return Err(AppError::case_not_found());
         }
         let campaign = self.campaign().await?;
+        // Reasons and notes are free text that other roles, the inbox and the audit chain will read:
+        // they are kept only as the identity firewall passes them.
+        let shield = self.shield(case_id).await?;
+        let screened_reason = input.reason.as_deref().map(|r| shield.screen(r.trim()));
+        let screened_urgent = input.urgent_reason.as_deref().map(|r| shield.screen(r.trim()));
+        let screened_notes = input.notes.as_deref().map(|r| shield.screen(r.trim()));
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let case = cases::get_for_update(&mut tx, case_id).await?.ok_or_else(AppError::case_not_found)?;
@@ -128,7 +134,7 @@ impl App {
             return Err(AppError::conflict("stale_case", "案件已被他人更新，请刷新页面后重试"));
         }
         let stage = Stage::parse(&case.stage)?;
-        let reason = input.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        let reason = screened_reason.as_ref().map(|r| r.as_str().trim()).filter(|r| !r.is_empty());
         let next = workflow::transition(stage, action, user.actor(), reason)?;
         if !self.holds(user, &case, stage, &campaign, action) {
             return Err(AppError::new(
@@ -222,7 +228,7 @@ impl App {
                     None => input.due_at,
                 };
                 // R5.1: nothing reaches a township or department at night unless urgent and written down.
-                let urgent = input.urgent_reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+                let urgent = screened_urgent.as_ref().map(|r| r.as_str().trim()).filter(|r| !r.is_empty());
                 let delivery = match urgent {
                     Some(reason) => {
                         delivery_time_with_override(now_t, level, &settings.quiet, &self.calendar, reason)?
@@ -421,7 +427,7 @@ impl App {
                 } else {
                     VerificationOutcome::PartlyPassed
                 };
-                let notes = input.notes.as_deref().unwrap_or("").trim();
+                let notes = screened_notes.as_ref().map_or("", |n| n.as_str().trim());
                 let state = self
                     .verify_case(
                         &mut tx,

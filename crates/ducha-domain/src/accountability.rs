@@ -178,12 +178,14 @@ impl AccountabilityRecord {
 
     /// `给予党纪处分（党内警告）`-style wording of the kind.
     fn kind_text(&self) -> String {
+        // The detail is free text: it passes the identity firewall like every public string.
+        let detail = ducha_shield::Shield::none().screen(self.kind_detail.trim());
         if blank(&self.kind_detail) {
             self.kind.label().to_owned()
         } else if self.kind == AccountabilityKind::Other {
-            self.kind_detail.trim().to_owned()
+            detail.into_string()
         } else {
-            format!("{}（{}）", self.kind.label(), self.kind_detail.trim())
+            format!("{}（{}）", self.kind.label(), detail)
         }
     }
 }

@@ -18,6 +18,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use ducha_shield::{Screened, Shield};
 use serde::{Deserialize, Serialize};
 use sm3::{Digest, Sm3};
 
@@ -195,8 +196,8 @@ pub struct PublicCase {
     pub seq: u32,
     /// 受理编号.
     pub accept_no: String,
-    /// 交办问题基本情况: the redacted complaint text.
-    pub summary: String,
+    /// 交办问题基本情况: the redacted complaint text, through the identity firewall.
+    pub summary: Screened,
     /// 行政区域, e.g. `濮阳县 柳屯镇 西街村`.
     pub region: String,
     pub county_code: Option<String>,
@@ -206,14 +207,14 @@ pub struct PublicCase {
     pub problem_type: String,
     pub pollution_types: Vec<String>,
     pub sansan: Option<String>,
-    /// 调查核实情况.
-    pub investigation: String,
+    /// 调查核实情况 (typed by the handler: through the identity firewall).
+    pub investigation: Screened,
     /// 是否属实: 属实 / 部分属实 / 不属实 / 调查核实中.
     pub finding: String,
     /// 办结目标.
-    pub closure_target: String,
+    pub closure_target: Screened,
     /// 处理和整改情况.
-    pub handling: String,
+    pub handling: Screened,
     /// 是否办结.
     pub closure: ClosureState,
     /// 责任人被处理情况.
@@ -253,6 +254,7 @@ impl PublicCase {
         facts: &CaseFacts,
         report: Option<&HandlingReport>,
         accountability: &PublicAccountability,
+        shield: &Shield,
     ) -> PublicCase {
         let empty = HandlingReport::default();
         let r = report.unwrap_or(&empty);
@@ -286,7 +288,7 @@ impl PublicCase {
         PublicCase {
             seq,
             accept_no: facts.accept_no.clone(),
-            summary: facts.redacted_text.trim().to_owned(),
+            summary: shield.screen(facts.redacted_text.trim()),
             region: if region.is_empty() { "待核定".to_owned() } else { region },
             county_code: facts.county_code.clone(),
             county_name: facts.county_name.clone(),
@@ -294,13 +296,13 @@ impl PublicCase {
             problem_type: problem_type_cell(&facts.pollution_types, facts.sansan.as_deref()),
             pollution_types: facts.pollution_types.clone(),
             sansan: facts.sansan.clone(),
-            investigation,
+            investigation: shield.screen(&investigation),
             finding,
             closure_target: match render_closure_target(r) {
-                t if t.is_empty() => "—".to_owned(),
-                t => t,
+                t if t.is_empty() => Screened::fixed("—"),
+                t => shield.screen(&t),
             },
-            handling,
+            handling: shield.screen(&handling),
             closure: ClosureState::from_stage(facts.stage),
             accountability: accountability.cell(),
             measures,
@@ -318,13 +320,13 @@ impl PublicCase {
         match c {
             Column::Seq => self.seq.to_string(),
             Column::AcceptNo => self.accept_no.clone(),
-            Column::Summary => self.summary.clone(),
+            Column::Summary => self.summary.to_string(),
             Column::Region => self.region.clone(),
             Column::ProblemType | Column::PollutionType => self.problem_type.clone(),
-            Column::Investigation => self.investigation.clone(),
+            Column::Investigation => self.investigation.to_string(),
             Column::Finding => self.finding.clone(),
-            Column::ClosureTarget => self.closure_target.clone(),
-            Column::Handling => self.handling.clone(),
+            Column::ClosureTarget => self.closure_target.to_string(),
+            Column::Handling => self.handling.to_string(),
             Column::Closure => self.closure.label().to_owned(),
             Column::Accountability => self.accountability.clone(),
         }
@@ -807,8 +809,8 @@ pub fn tv_bulletin(
                 "{}. {}群众反映：{}调查核实：{}处理情况：{}\n",
                 i + 1,
                 t.region,
-                first_sentence(&t.summary, 80),
-                first_sentence(&t.investigation, 80),
+                first_sentence(t.summary.as_str(), 80),
+                first_sentence(t.investigation.as_str(), 80),
                 t.handling
             ));
         }
@@ -1221,6 +1223,7 @@ mod tests {
                 vec![m(MeasureKind::OrderCorrection, None), m(MeasureKind::Penalty, Some(25_000))],
             )),
             &none(),
+            &Shield::none(),
         );
         let b = PublicCase::build(
             2,
@@ -1234,12 +1237,14 @@ mod tests {
                 ],
             )),
             &none(),
+            &Shield::none(),
         );
         let c = PublicCase::build(
             3,
             &facts("X3HA201911250003", "濮阳县", "文留镇", &["水"], Stage::Investigating),
             None,
             &none(),
+            &Shield::none(),
         );
         vec![a, b, c]
     }
@@ -1359,11 +1364,11 @@ mod tests {
         // A workflow finding without a report still shows.
         let mut f = facts("D1", "濮阳县", "柳屯镇", &[], Stage::Investigated);
         f.finding = Some(Finding::False);
-        let c = PublicCase::build(1, &f, None, &none());
+        let c = PublicCase::build(1, &f, None, &none(), &Shield::none());
         assert_eq!((c.finding.as_str(), c.handling.as_str()), ("不属实", "反映问题不属实，不涉及整改。"));
         assert_eq!(c.problem_type, "散乱污企业");
         f.sansan = None;
-        assert_eq!(PublicCase::build(1, &f, None, &none()).problem_type, "待核定");
+        assert_eq!(PublicCase::build(1, &f, None, &none(), &Shield::none()).problem_type, "待核定");
     }
 
     #[test]
@@ -1459,7 +1464,13 @@ mod tests {
         );
         assert_eq!(PublicAccountabilityDoc::sum([]).text, "暂无问责情况。");
         // A case linked to a typical record is typical and its cell names the person.
-        let c = PublicCase::build(1, &facts("D1", "清丰县", "韩村镇", &["大气"], Stage::Closed), None, &view);
+        let c = PublicCase::build(
+            1,
+            &facts("D1", "清丰县", "韩村镇", &["大气"], Stage::Closed),
+            None,
+            &view,
+            &Shield::none(),
+        );
         assert!(c.typical && c.accountability.contains("张三") && !c.accountability.contains("李四"));
     }
 

@@ -370,6 +370,70 @@ pub struct HandlingReport {
     pub investigated_on: Option<NaiveDate>,
 }
 
+impl HandlingReport {
+    /// The report with every free-text field the handler typed passed through `f` (the identity
+    /// firewall, for every view of it): facts, issues, subjects, measure descriptions, shutdown terms and
+    /// rectification texts. The second approval's approver and unit and a plan's responsible unit are
+    /// officials and units, not free text, and stay as written.
+    pub fn map_text(&self, f: impl Fn(&str) -> String) -> HandlingReport {
+        let opt = |o: &Option<String>| o.as_deref().map(&f);
+        HandlingReport {
+            facts: f(&self.facts),
+            issues: self
+                .issues
+                .iter()
+                .map(|i| IssueFinding { issue: f(&i.issue), facts: f(&i.facts), ..i.clone() })
+                .collect(),
+            subjects: self
+                .subjects
+                .iter()
+                .map(|s| Subject {
+                    name: f(&s.name),
+                    uscc: s.uscc.clone(),
+                    industry: opt(&s.industry),
+                    address: opt(&s.address),
+                })
+                .collect(),
+            measures: self
+                .measures
+                .iter()
+                .map(|m| Measure {
+                    description: f(&m.description),
+                    shutdown: m.shutdown.as_ref().map(|t| ShutdownTerms {
+                        subject: f(&t.subject),
+                        legal_basis: f(&t.legal_basis),
+                        scope: f(&t.scope),
+                        rectification_target: f(&t.rectification_target),
+                        verification_conditions: f(&t.verification_conditions),
+                        second_approval: t
+                            .second_approval
+                            .as_ref()
+                            .map(|a| SecondApproval { opinion: f(&a.opinion), ..a.clone() }),
+                        ..t.clone()
+                    }),
+                    ..m.clone()
+                })
+                .collect(),
+            rectifications: self
+                .rectifications
+                .iter()
+                .map(|r| match r {
+                    Rectification::Immediate { done, done_on } => {
+                        Rectification::Immediate { done: f(done), done_on: *done_on }
+                    }
+                    Rectification::Scheduled(p) => Rectification::Scheduled(RectificationPlan {
+                        target: f(&p.target),
+                        measures: f(&p.measures),
+                        ..p.clone()
+                    }),
+                })
+                .collect(),
+            closure_target: f(&self.closure_target),
+            investigated_on: self.investigated_on,
+        }
+    }
+}
+
 /// Empty after trimming.
 pub(crate) fn blank(s: &str) -> bool {
     s.trim().is_empty()

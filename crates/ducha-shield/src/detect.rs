@@ -563,7 +563,7 @@ const SURNAME_ENDED_WORDS: &[&str] = &[
 ];
 
 /// Government, media and company accounts are public (`@濮阳发布`, `@濮阳生态环境`).
-fn is_institution(handle: &str) -> bool {
+pub(crate) fn is_institution(handle: &str) -> bool {
     [
         "发布",
         "生态环境",

@@ -211,6 +211,9 @@ impl<'de> Deserialize<'de> for Screened {
 pub struct Shield {
     known: Known,
     public_numbers: Vec<String>,
+    /// Leave personal names (and residences) alone: for text whose purpose is to name people who are
+    /// not complainants (a discipline report about the team's own members).
+    keep_names: bool,
 }
 
 impl std::fmt::Debug for Shield {
@@ -222,12 +225,19 @@ impl std::fmt::Debug for Shield {
 impl Shield {
     /// A shield that knows the case's own identity.
     pub fn new(identity: &Identity) -> Shield {
-        Shield { known: Known::new(identity), public_numbers: Vec::new() }
+        Shield { known: Known::new(identity), public_numbers: Vec::new(), keep_names: false }
     }
 
     /// A shield for text tied to no recorded identity: the general rules only.
     pub fn none() -> Shield {
         Shield::default()
+    }
+
+    /// The same shield, hiding contact data (phones, ID numbers, e-mails, handles, dwelling details) but
+    /// not personal names: for R6 discipline reports, which exist to name the team member concerned.
+    pub fn keeping_names(mut self) -> Shield {
+        self.keep_names = true;
+        self
     }
 
     /// Numbers that are public and stay (the campaign's hotlines, an office's telephone).
@@ -248,6 +258,9 @@ impl Shield {
 
     fn hits(&self, norm: &Norm) -> Vec<Hit> {
         let mut hits = detect::detect(norm, &self.known, &self.public_numbers);
+        if self.keep_names {
+            hits.retain(|h| !matches!(h.kind, PiiKind::Name | PiiKind::Residence));
+        }
         // Longest first at each start; a hit overlapping an earlier kept one extends it, so nothing
         // private is left half-covered.
         hits.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
@@ -303,6 +316,17 @@ impl Shield {
     /// The text, passed through the firewall.
     pub fn screen(&self, text: &str) -> Screened {
         Screened(self.redact(text).text)
+    }
+
+    /// A poster's user name or handle on its own (an opinion item's author): a government, media or
+    /// company account stays; a private person's becomes `【账号】`.
+    pub fn screen_handle(&self, handle: &str) -> Screened {
+        let h = handle.trim();
+        if h.is_empty() || detect::is_institution(h) {
+            self.screen(h)
+        } else {
+            Screened(PiiKind::Account.token().to_owned())
+        }
     }
 
     /// An optional text, screened; `None` stays `None`.

@@ -787,21 +787,74 @@ pub async fn pending_extensions_below(
 
 // ---- identities -------------------------------------------------------------------------------
 
-/// Who complained. Never leaves the store except through an audited read by a permitted role.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Who complained. Never leaves the store except through an audited read by a permitted role, or
+/// into the identity firewall's matcher (`ducha_shield::Shield`), which keeps it to itself.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplainantIdentity {
     pub name: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
     pub id_number: Option<String>,
+    /// E-mail, when the complainant gave one (web, Open311, letters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// A chat or social-media handle the complainant gave (WeChat, QQ, Douyin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+}
+
+impl std::fmt::Debug for ComplainantIdentity {
+    // Which fields are known, never their values: a Debug print must not leak into a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let k = |o: &Option<String>| o.as_ref().map(|_| "…");
+        f.debug_struct("ComplainantIdentity")
+            .field("name", &k(&self.name))
+            .field("phone", &k(&self.phone))
+            .field("address", &k(&self.address))
+            .field("id_number", &k(&self.id_number))
+            .field("email", &k(&self.email))
+            .field("handle", &k(&self.handle))
+            .finish()
+    }
 }
 
 impl ComplainantIdentity {
     pub fn is_empty(&self) -> bool {
-        [&self.name, &self.phone, &self.address, &self.id_number]
+        [&self.name, &self.phone, &self.address, &self.id_number, &self.email, &self.handle]
             .iter()
             .all(|f| f.as_deref().map(str::trim).unwrap_or("").is_empty())
     }
+}
+
+/// The sealed identities of these cases, opened (for the identity firewall's matcher; callers do not
+/// show them). Cases without an identity are absent from the map.
+pub async fn identities(
+    store: &Store,
+    cipher: &IdentityCipher,
+    case_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, ComplainantIdentity>> {
+    let mut out = std::collections::HashMap::with_capacity(case_ids.len());
+    for chunk in case_ids.chunks(500) {
+        let mut q = Q::many(
+            store.backend(),
+            "SELECT case_id, key_id, nonce, ciphertext FROM complainant_identities WHERE case_id IN (",
+        );
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.bind(*id);
+        }
+        q.push(")");
+        let rows: Vec<(i64, String, Vec<u8>, Vec<u8>)> = q.query_as()?.fetch_all(store.reader()).await?;
+        for (case_id, key_id, nonce, ciphertext) in rows {
+            let plain = cipher.open(&identity_aad(case_id), &Sealed { key_id, nonce, ciphertext })?;
+            let who: ComplainantIdentity = serde_json::from_slice(&plain)
+                .map_err(|e| StoreError::Corrupt(format!("身份信息解码失败：{e}")))?;
+            out.insert(case_id, who);
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn identity_aad(case_id: i64) -> Vec<u8> {

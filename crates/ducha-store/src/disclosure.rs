@@ -32,9 +32,11 @@ pub struct DisclosureRow {
     pub published_at: Option<i64>,
     pub published_by: Option<i64>,
     pub audit_seq: Option<i64>,
+    /// What the identity firewall found in the version's source texts (JSON list); empty to publish.
+    pub identity_hits: String,
 }
 
-const COLS: &str = "id, campaign_id, batch_id, column_code, version, status, layout, content, content_hash, note, created_at, created_by, updated_at, reviewed_at, reviewed_by, published_at, published_by, audit_seq";
+const COLS: &str = "id, campaign_id, batch_id, column_code, version, status, layout, content, content_hash, note, created_at, created_by, updated_at, reviewed_at, reviewed_by, published_at, published_by, audit_seq, identity_hits";
 
 #[derive(Debug, Clone)]
 pub struct NewDisclosure {
@@ -47,6 +49,8 @@ pub struct NewDisclosure {
     pub note: String,
     pub created_at: i64,
     pub created_by: Option<i64>,
+    /// JSON list of what the identity firewall found in the source texts.
+    pub identity_hits: String,
 }
 
 /// Insert a new draft version (the next version number of its batch and column). The batch row is
@@ -67,8 +71,8 @@ pub async fn insert_draft(tx: &mut Tx, d: &NewDisclosure) -> Result<(i64, i64)> 
     .await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO disclosures (campaign_id, batch_id, column_code, version, status, layout, content, content_hash, note,
-             created_at, created_by, updated_at)
-         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $9) RETURNING id",
+             created_at, created_by, updated_at, identity_hits)
+         VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $9, $11) RETURNING id",
     )
     .bind(d.campaign_id)
     .bind(d.batch_id)
@@ -80,6 +84,7 @@ pub async fn insert_draft(tx: &mut Tx, d: &NewDisclosure) -> Result<(i64, i64)> 
     .bind(&d.note)
     .bind(d.created_at)
     .bind(d.created_by)
+    .bind(&d.identity_hits)
     .fetch_one(tx.conn())
     .await?;
     Ok((id, version))
@@ -130,10 +135,18 @@ fn not_editable() -> StoreError {
 }
 
 /// Replace a draft's (or reviewed version's) content; it becomes a draft again.
-pub async fn refresh(tx: &mut Tx, id: i64, layout: &str, content: &str, hash: &str, now: i64) -> Result<()> {
+pub async fn refresh(
+    tx: &mut Tx,
+    id: i64,
+    layout: &str,
+    content: &str,
+    hash: &str,
+    identity_hits: &str,
+    now: i64,
+) -> Result<()> {
     let n = sqlx::query(
         "UPDATE disclosures SET status = 'draft', layout = $1, content = $2, content_hash = $3, updated_at = $4,
-             reviewed_at = NULL, reviewed_by = NULL
+             reviewed_at = NULL, reviewed_by = NULL, identity_hits = $6
          WHERE id = $5 AND status IN ('draft', 'reviewed')",
     )
     .bind(layout)
@@ -141,6 +154,7 @@ pub async fn refresh(tx: &mut Tx, id: i64, layout: &str, content: &str, hash: &s
     .bind(hash)
     .bind(now)
     .bind(id)
+    .bind(identity_hits)
     .execute(tx.conn())
     .await?
     .rows_affected();

@@ -70,17 +70,37 @@ pub struct CallbackRow {
     pub user_id: Option<i64>,
 }
 
+pub(crate) fn callback_aad(id: i64) -> Vec<u8> {
+    format!("ducha:callback:v1:{id}").into_bytes()
+}
+
+/// A callback's comment: the firewalled text everyone may see, and what was typed, to be sealed.
+#[derive(Clone, Copy)]
+pub struct CallbackComment<'a> {
+    pub screened: &'a str,
+    pub original: &'a str,
+}
+
+impl std::fmt::Debug for CallbackComment<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackComment").field("screened", &self.screened).finish_non_exhaustive()
+    }
+}
+
+/// Store a callback. The comment as typed is sealed (like a complainant identity) when it differs from
+/// its firewalled form; only the firewalled form is stored in the clear.
 pub async fn insert_callback(
     tx: &mut Tx,
+    cipher: Option<&IdentityCipher>,
     case_id: i64,
     at: i64,
     channel: &str,
     result: &str,
     satisfaction: Option<&str>,
-    comment: &str,
+    comment: CallbackComment<'_>,
     user_id: Option<i64>,
 ) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO callbacks (case_id, at, channel, result, satisfaction, comment, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(case_id)
@@ -88,10 +108,71 @@ pub async fn insert_callback(
     .bind(channel)
     .bind(result)
     .bind(satisfaction)
-    .bind(comment)
+    .bind(comment.screened)
     .bind(user_id)
     .fetch_one(tx.conn())
+    .await?;
+    if comment.original != comment.screened {
+        seal_callback_comment(tx, cipher, id, comment.original).await?;
+    }
+    Ok(id)
+}
+
+/// Seal what a callback's commenter typed (no key: refused, nothing is kept in the clear).
+pub async fn seal_callback_comment(
+    tx: &mut Tx,
+    cipher: Option<&IdentityCipher>,
+    id: i64,
+    original: &str,
+) -> Result<()> {
+    let cipher = cipher.ok_or_else(|| StoreError::Key("未配置 SM4 密钥，不能保存回访原话".into()))?;
+    let s = cipher.seal(&callback_aad(id), original.as_bytes())?;
+    sqlx::query(
+        "UPDATE callbacks SET comment_key_id = $1, comment_nonce = $2, comment_ct = $3 WHERE id = $4",
+    )
+    .bind(s.key_id)
+    .bind(s.nonce)
+    .bind(s.ciphertext)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Replace a callback's clear comment (the firewalled form of an older, unsealed comment).
+pub async fn set_callback_comment(tx: &mut Tx, id: i64, screened: &str) -> Result<()> {
+    sqlx::query("UPDATE callbacks SET comment = $1 WHERE id = $2")
+        .bind(screened)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Callbacks whose comment was stored before comments were sealed (non-empty, nothing sealed).
+pub async fn unsealed_callbacks(store: &Store) -> Result<Vec<CallbackRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_id, at, channel, result, satisfaction, comment, user_id FROM callbacks
+         WHERE comment_ct IS NULL AND comment <> '' ORDER BY id",
+    )
+    .fetch_all(store.reader())
     .await?)
+}
+
+/// What a callback's commenter typed, opened (None: nothing was sealed — the clear comment is all).
+pub async fn callback_original(store: &Store, cipher: &IdentityCipher, id: i64) -> Result<Option<String>> {
+    let row: Option<(Option<String>, Option<Vec<u8>>, Option<Vec<u8>>)> =
+        sqlx::query_as("SELECT comment_key_id, comment_nonce, comment_ct FROM callbacks WHERE id = $1")
+            .bind(id)
+            .fetch_optional(store.reader())
+            .await?;
+    match row {
+        Some((Some(key_id), Some(nonce), Some(ciphertext))) => {
+            let plain = cipher.open(&callback_aad(id), &Sealed { key_id, nonce, ciphertext })?;
+            Ok(Some(String::from_utf8_lossy(&plain).into_owned()))
+        }
+        _ => Ok(None),
+    }
 }
 
 pub async fn callbacks(store: &Store, case_id: i64) -> Result<Vec<CallbackRow>> {

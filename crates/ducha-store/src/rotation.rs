@@ -1,5 +1,5 @@
-//! SM4 key rotation without downtime: re-seal every complainant identity and every discipline-report
-//! contact with a new key, in small transactions, while the platform keeps serving.
+//! SM4 key rotation without downtime: re-seal every complainant identity, every discipline-report
+//! contact and every sealed callback comment with a new key, in small transactions, while the platform keeps serving.
 //!
 //! The procedure (`ducha keys rotate`):
 //! 1. Servers are given the new key as `sm4_key` and the old one in `sm4_old_keys` (and restarted one at
@@ -51,6 +51,9 @@ pub struct RotationReport {
     pub identities: u64,
     /// Discipline-report contacts re-sealed.
     pub contacts: u64,
+    /// Callback comments (as typed) re-sealed.
+    #[serde(default)]
+    pub comments: u64,
     /// Keys marked retired.
     pub retired: Vec<String>,
     pub passes: u32,
@@ -85,6 +88,16 @@ const CONTACTS: Sealable = Sealable {
     nonce: "contact_nonce",
     ct: "contact_ct",
     aad: crate::followup::discipline_aad,
+};
+
+const COMMENTS: Sealable = Sealable {
+    what: "回访原话",
+    table: "callbacks",
+    id: "id",
+    key_id: "comment_key_id",
+    nonce: "comment_nonce",
+    ct: "comment_ct",
+    aad: crate::followup::callback_aad,
 };
 
 impl Sealable {
@@ -194,7 +207,7 @@ pub async fn rotate(
 ) -> Result<RotationReport> {
     // Every key that sealed something must be at hand, or the rotation would stop half-way.
     let mut missing: Vec<String> = Vec::new();
-    for s in [&IDENTITIES, &CONTACTS] {
+    for s in [&IDENTITIES, &CONTACTS, &COMMENTS] {
         for k in s.key_ids(store).await? {
             if !cipher.key_ids().any(|c| c == k) && !missing.contains(&k) {
                 missing.push(k);
@@ -231,6 +244,7 @@ pub async fn rotate(
         new_key_id: new_key_id.clone(),
         identities: 0,
         contacts: 0,
+        comments: 0,
         retired: Vec::new(),
         passes: 0,
     };
@@ -238,16 +252,18 @@ pub async fn rotate(
         report.passes += 1;
         report.identities += IDENTITIES.pass(store, cipher, opts).await?;
         report.contacts += CONTACTS.pass(store, cipher, opts).await?;
+        report.comments += COMMENTS.pass(store, cipher, opts).await?;
 
         // Retire the old keys once nothing is left under them, with writers shut out meanwhile.
         let mut tx = store.begin().await?;
         if tx.backend() == Backend::Postgres {
-            sqlx::query("LOCK TABLE complainant_identities, discipline_reports IN SHARE MODE")
+            sqlx::query("LOCK TABLE complainant_identities, discipline_reports, callbacks IN SHARE MODE")
                 .execute(tx.conn())
                 .await?;
         }
         let left = IDENTITIES.count_other(&mut tx, &new_key_id).await?
-            + CONTACTS.count_other(&mut tx, &new_key_id).await?;
+            + CONTACTS.count_other(&mut tx, &new_key_id).await?
+            + COMMENTS.count_other(&mut tx, &new_key_id).await?;
         if left > 0 {
             tx.rollback().await?;
             if report.passes >= opts.max_passes {
@@ -287,6 +303,7 @@ pub async fn rotate(
                     "retired": retired,
                     "identities": report.identities,
                     "contacts": report.contacts,
+                    "comments": report.comments,
                     "passes": report.passes,
                 }),
             },
@@ -298,12 +315,13 @@ pub async fn rotate(
     }
 }
 
-/// How many sealed rows each key holds (identities and contacts together), for status output.
+/// How many sealed rows each key holds (identities, contacts and comments together), for status output.
 pub async fn rows_per_key(store: &Store) -> Result<Vec<(String, i64)>> {
     Ok(sqlx::query_as(
         "SELECT key_id, CAST(COUNT(*) AS BIGINT) FROM (
              SELECT key_id FROM complainant_identities
              UNION ALL SELECT contact_key_id AS key_id FROM discipline_reports WHERE contact_key_id IS NOT NULL
+             UNION ALL SELECT comment_key_id AS key_id FROM callbacks WHERE comment_key_id IS NOT NULL
          ) k GROUP BY key_id ORDER BY key_id",
     )
     .fetch_all(store.reader())

@@ -184,6 +184,7 @@ async fn story(backend: Backend) {
         phone: Some("13803930123".into()),
         address: None,
         id_number: None,
+        ..Default::default()
     };
     cases::put_identity(&mut tx, &cipher, case_id, &who).await.unwrap();
     audit::append(&mut tx, &entry("case.intake", case_id)).await.unwrap();

@@ -103,6 +103,17 @@ pub struct IdentityView {
     pub phone: Option<String>,
     pub address: Option<String>,
     pub id_number: Option<String>,
+    pub email: Option<String>,
+    pub handle: Option<String>,
+    /// What the complainant typed in callbacks, as typed (others read it through the identity
+    /// firewall).
+    pub callback_comments: Vec<CallbackOriginal>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallbackOriginal {
+    pub callback_id: i64,
+    pub comment: String,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -308,12 +319,19 @@ pub async fn identity(
     ApiUser(u): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<IdentityView>, ApiError> {
-    let who = st.app.read_identity(&u, id).await?.unwrap_or_default();
+    let (who, comments) = st.app.read_identity_with_comments(&u, id).await?;
+    let who = who.unwrap_or_default();
     Ok(Json(IdentityView {
         name: who.name,
         phone: who.phone,
         address: who.address,
         id_number: who.id_number,
+        email: who.email,
+        handle: who.handle,
+        callback_comments: comments
+            .into_iter()
+            .map(|(callback_id, comment)| CallbackOriginal { callback_id, comment })
+            .collect(),
     }))
 }
 
@@ -464,7 +482,7 @@ impl utoipa::Modify for ErrorResponses {
         crate::opinion_api::create_source, crate::opinion_api::update_source, crate::opinion_api::poll_source,
         crate::opinion_api::my_alerts, crate::opinion_api::ack_alert, crate::opinion_api::report, crate::opinion_api::report_xlsx,
         crate::opinion_api::briefing, crate::opinion_api::briefing_txt, crate::pages_intake::suggest, correct_triage, triage_corrections, corrections_jsonl, crate::attachments::upload, crate::attachments::list, crate::attachments::download),
-    components(schemas(ErrorBody, crate::attachments::AttachmentView, ducha_app::corrections::TriageCorrectionInput, ducha_app::corrections::CorrectionView, crate::pages_intake::SuggestRequest, ducha_app::workbench::Suggestion, ducha_app::workbench::SimilarCase, ducha_app::workbench::Place, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput,
+    components(schemas(ErrorBody, crate::attachments::AttachmentView, ducha_app::corrections::TriageCorrectionInput, ducha_app::corrections::CorrectionView, crate::pages_intake::SuggestRequest, ducha_app::workbench::Suggestion, ducha_app::workbench::SimilarCase, ducha_app::workbench::Place, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CallbackOriginal, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput,
         ducha_app::opinion::items::ItemView, ducha_app::opinion::items::ItemPage, ducha_app::opinion::items::ItemDetail,
         ducha_app::opinion::items::ItemActInput, ducha_app::opinion::items::ManualItemInput, ducha_app::opinion::items::AlertView,
         ducha_app::opinion::items::AckInput, ducha_app::opinion::items::LinkedCaseView, ducha_app::opinion::sources::SourceInput,

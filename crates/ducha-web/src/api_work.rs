@@ -119,14 +119,16 @@ pub struct MetricsQuery {
     pub by: Option<String>,
 }
 
-fn alert_view(a: hstore::AlertRow) -> AlertView {
+/// An alert through the firewall: a shutdown's subject may be a private person (个体户王某某).
+fn alert_view(a: hstore::AlertRow, shield: &ducha_shield::Shield) -> AlertView {
+    let evidence: Vec<String> = serde_json::from_str(&a.evidence).unwrap_or_default();
     AlertView {
         id: a.id,
         kind: a.kind,
         level: a.level,
-        title: a.title,
-        summary: a.summary,
-        evidence: serde_json::from_str(&a.evidence).unwrap_or_default(),
+        title: shield.screen(&a.title).into_string(),
+        summary: shield.screen(&a.summary).into_string(),
+        evidence: evidence.iter().map(|e| shield.screen(e).into_string()).collect(),
         case_ids: serde_json::from_str(&a.case_ids).unwrap_or_default(),
         escalation: a.escalation,
         created_at: a.created_at,
@@ -192,7 +194,14 @@ pub async fn task_list(st: &AppState, u: &ducha_app::auth::CurrentUser) -> Resul
             delivered_at: a.delivered_at,
             due_at: a.due_at,
             remaining: a.due_at.map(|d| st.app.remaining(d)),
-            excerpt: c.redacted_text.chars().take(60).collect(),
+            excerpt: st
+                .app
+                .screen_for_case(c.id, &c.redacted_text)
+                .await?
+                .as_str()
+                .chars()
+                .take(60)
+                .collect(),
         });
     }
     Ok(out)
@@ -300,13 +309,14 @@ pub async fn visible_alerts(
         return Err(AppError::forbidden("预警供各级攻坚办和督察组查看"));
     }
     let all = hstore::open_alerts(&st.app.store, None).await?;
+    let shield = st.app.shield_none().await?;
     Ok(all
         .into_iter()
         .filter(|a| {
             matches!(u.level, ducha_domain::unit::UnitLevel::Team | ducha_domain::unit::UnitLevel::City)
                 || a.unit_id == Some(u.unit.id)
         })
-        .map(alert_view)
+        .map(|a| alert_view(a, &shield))
         .collect())
 }
 

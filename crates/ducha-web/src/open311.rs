@@ -170,7 +170,8 @@ impl Xml {
             self.0.push_str(&format!("<{tag}/>"));
         } else {
             self.open(tag);
-            self.0.push_str(&quick_xml::escape::escape(text));
+            // No character XML 1.0 forbids: the document stays well-formed for every consumer.
+            self.0.push_str(&quick_xml::escape::escape(ducha_shield::inert::xml_text(text)));
             self.close(tag);
         }
     }
@@ -299,7 +300,7 @@ pub fn request_json(c: &PublicCase) -> Value {
         "status_notes": format!("{}；是否属实：{}", c.closure.label(), c.finding),
         "service_name": service_json(s)["service_name"],
         "service_code": s.0,
-        "description": truncate(&c.summary, 4000),
+        "description": truncate(c.summary.as_str(), 4000),
         "agency_responsible": if c.agency.is_empty() { Value::Null } else { json!(c.agency) },
         "service_notice": c.handling,
         "requested_datetime": iso_cst(c.received_at),
@@ -484,6 +485,8 @@ async fn post_request(
         phone: get("phone").map(str::to_owned),
         address: None,
         id_number: None,
+        email: get("email").map(str::to_owned).filter(|e| !e.trim().is_empty()),
+        handle: None,
     };
     let county = get("attribute[county_code]");
     let service_type = (service.1 != "其他").then_some(service.1);

@@ -346,7 +346,7 @@ pub async fn cases(
             received: fmt_ms(Some(c.received_at)),
             region: c.region_label.clone(),
             types: if c.pollution_types.is_empty() { "待定".into() } else { c.pollution_types.join("、") },
-            excerpt: excerpt(&c.text, 60),
+            excerpt: excerpt(c.text.as_str(), 60),
             stage: c.stage.label(),
             badge: badge(c.stage),
             repeat_count: c.repeat_count,
@@ -486,7 +486,7 @@ struct CasePageT {
     evidence: String,
     dup_label: Option<String>,
     identity_allowed: bool,
-    identity: Option<(String, String, String, String)>,
+    identity: Option<(String, String, String, String, String)>,
     assignments: Vec<AsgRow>,
     forms: Vec<ActForm>,
     targets: Vec<(i64, String, bool)>,
@@ -524,10 +524,11 @@ async fn case_page(
     st: &AppState,
     p: &PageUser,
     id: i64,
-    identity: Option<ComplainantIdentity>,
+    identity: Option<(ComplainantIdentity, Vec<(i64, String)>)>,
     flash: Option<String>,
     error: Option<String>,
 ) -> Result<Response, PageError> {
+    let originals: Vec<(i64, String)> = identity.as_ref().map(|(_, c)| c.clone()).unwrap_or_default();
     let d = st.app.case_detail(&p.user, id).await?;
     let c = d.case;
     let targets: Vec<(i64, String)> =
@@ -637,7 +638,12 @@ async fn case_page(
                 "not_reached" => "未联系上".into(),
                 _ => "拒绝评价".into(),
             };
-            (fmt_ms(Some(cb.at)), result, cb.comment)
+            // The firewalled comment; after an audited identity read, what was typed.
+            let comment = match originals.iter().find(|(cid, _)| *cid == cb.id) {
+                Some((_, original)) => format!("{}（原话：{original}）", cb.comment),
+                None => cb.comment,
+            };
+            (fmt_ms(Some(cb.at)), result, comment)
         })
         .collect();
     let onsite_required = if matches!(c.stage, Stage::AwaitingVerification) {
@@ -728,9 +734,10 @@ async fn case_page(
         evidence,
         dup_label,
         identity_allowed: p.user.can_read_identity(),
-        identity: identity.map(|w| {
+        identity: identity.map(|(w, _)| {
             let f = |v: Option<String>| v.unwrap_or_else(|| "—".into());
-            (f(w.name), f(w.phone), f(w.address), f(w.id_number))
+            let contact = [w.email, w.handle].into_iter().flatten().collect::<Vec<_>>().join("；");
+            (f(w.name), f(w.phone), f(w.address), f(w.id_number), f(Some(contact).filter(|c| !c.is_empty())))
         }),
         assignments,
         forms,
@@ -769,8 +776,8 @@ pub async fn case_identity(
     PageForm(f): PageForm<CsrfOnly>,
 ) -> Result<Response, PageError> {
     p.check_csrf(&f.csrf)?;
-    let who = st.app.read_identity(&p.user, id).await?.unwrap_or_default();
-    case_page(&st, &p, id, Some(who), None, None).await
+    let (who, comments) = st.app.read_identity_with_comments(&p.user, id).await?;
+    case_page(&st, &p, id, Some((who.unwrap_or_default(), comments)), None, None).await
 }
 
 #[derive(Debug, Deserialize)]

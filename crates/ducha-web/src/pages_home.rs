@@ -10,7 +10,6 @@ use ducha_app::workbench::{HomeCard, HomeKind};
 use ducha_domain::time::human_cst;
 use ducha_domain::workflow::Stage;
 use ducha_store::cases::CaseFilter;
-use ducha_store::outbox;
 
 use crate::AppState;
 use crate::error::PageError;
@@ -96,7 +95,11 @@ pub async fn home(State(st): State<AppState>, p: PageUser) -> Result<Html<String
                 .map(|c| {
                     let mut r = case_row(
                         c,
-                        format!("{} · {}", c.region_label, c.text.chars().take(40).collect::<String>()),
+                        format!(
+                            "{} · {}",
+                            c.region_label,
+                            c.text.as_str().chars().take(40).collect::<String>()
+                        ),
                     );
                     if c.dup_of.is_some() {
                         r.status = format!("{}（疑似重复）", r.status);
@@ -163,7 +166,11 @@ pub async fn home(State(st): State<AppState>, p: PageUser) -> Result<Html<String
                     .map(|c| {
                         case_row(
                             c,
-                            format!("{} · {}", c.region_label, c.text.chars().take(40).collect::<String>()),
+                            format!(
+                                "{} · {}",
+                                c.region_label,
+                                c.text.as_str().chars().take(40).collect::<String>()
+                            ),
                         )
                     })
                     .collect();
@@ -228,14 +235,13 @@ pub async fn home(State(st): State<AppState>, p: PageUser) -> Result<Html<String
         }
         HomeKind::Opinion | HomeKind::Provincial | HomeKind::Admin => {}
     }
-    let now = st.app.now_ms();
     let inbox: Vec<InboxItem> = if view.kind == HomeKind::Provincial {
         Vec::new()
     } else {
-        let mut v: Vec<InboxItem> = outbox::messages_for_unit(&st.app.store, p.user.unit.id)
+        st.app
+            .inbox(&p.user, 10)
             .await?
             .into_iter()
-            .filter(|m| m.deliver_after <= now && m.channel == "inbox")
             .map(|m| {
                 let payload: serde_json::Value = serde_json::from_str(&m.payload).unwrap_or_default();
                 InboxItem {
@@ -245,10 +251,7 @@ pub async fn home(State(st): State<AppState>, p: PageUser) -> Result<Html<String
                     body: m.body,
                 }
             })
-            .collect();
-        v.reverse();
-        v.truncate(10);
-        v
+            .collect()
     };
     let campaign = campaign
         .filter(|_| view.kind != HomeKind::Provincial)

@@ -41,6 +41,11 @@ pub struct IntakeForm {
     #[serde(default)]
     id_number: String,
     #[serde(default)]
+    email: String,
+    /// WeChat / QQ / other handle the caller gave.
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
     county_code: String,
     #[serde(default)]
     township_code: String,
@@ -196,6 +201,8 @@ pub async fn submit(
             "phone" => f.phone = v,
             "address" => f.address = v,
             "id_number" => f.id_number = v,
+            "email" => f.email = v,
+            "handle" => f.handle = v,
             "county_code" => f.county_code = v,
             "township_code" => f.township_code = v,
             "received_at" => f.received_at = v,
@@ -230,6 +237,8 @@ pub async fn submit(
             phone: opt(&f.phone),
             address: opt(&f.address),
             id_number: opt(&f.id_number),
+            email: opt(&f.email),
+            handle: opt(&f.handle),
         },
         county_code: opt(&f.county_code),
         township_code: opt(&f.township_code),

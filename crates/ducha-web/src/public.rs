@@ -770,7 +770,9 @@ pub fn csv_bytes(v: &DisclosureView) -> Result<Vec<u8>, AppError> {
     let err = |e: csv::Error| AppError::internal(format!("csv: {e}"));
     w.write_record(layout.headers()).map_err(err)?;
     for r in &v.doc.rows {
-        w.write_record(r.cells(layout)).map_err(err)?;
+        // Inert for spreadsheets: a cell that starts like a formula is written as text.
+        let cells = r.cells(layout);
+        w.write_record(cells.iter().map(|c| ducha_shield::inert::csv_cell(c).into_owned())).map_err(err)?;
     }
     let body = w.into_inner().map_err(|e| AppError::internal(format!("csv: {e}")))?;
     let mut out = Vec::with_capacity(body.len() + 3);
@@ -977,6 +979,8 @@ fn feed(idx: &ColumnIndex, kind: FeedKind, base: &str) -> Result<Rendered, AppEr
             if !b.note.is_empty() {
                 text = format!("【更正说明】{} {text}", b.note);
             }
+            // Every feed reader's parser must accept the document: no character XML forbids.
+            let text = ducha_shield::inert::xml_text(&text).into_owned();
             FeedItem {
                 title: if b.version > 1 {
                     format!(

@@ -63,6 +63,8 @@ struct ReportPage {
     error: Option<String>,
     details: Vec<String>,
     problems: Vec<String>,
+    /// What the identity firewall hides in the stored report, described without it.
+    identity_findings: Vec<String>,
     facts: String,
     investigated_on: String,
     issues: Vec<(String, String)>,
@@ -278,13 +280,18 @@ async fn page(
         nav: Nav::of(p, "cases"),
         case_id: id,
         accept_no: case.accept_no,
-        text: case.redacted_text,
+        text: st.app.screen_for_case(case.id, &case.redacted_text).await?.into_string(),
         version: view.version,
         editable: view.editable,
         flash,
         details: error.as_ref().map(|e| e.details.clone()).unwrap_or_default(),
         error: error.map(|e| e.message),
         problems: report.problems().into_iter().map(|p| p.message).collect(),
+        identity_findings: view
+            .identity_findings
+            .iter()
+            .map(|f| format!("{}：{}", f.label, f.context))
+            .collect(),
         facts: report.facts.clone(),
         investigated_on: d(report.investigated_on),
         issues,

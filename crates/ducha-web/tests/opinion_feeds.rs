@@ -491,7 +491,8 @@ async fn feeds_to_escalation(backend: Backend) {
     for out in [&b.text, &t.text, &r.text] {
         assert!(!out.contains("王建国") && !out.contains("13803930123"), "no identity in outputs: {out}");
     }
-    assert!(t.text.contains("我叫王某"), "the redacted text is what is quoted: {}", t.text);
+    // The firewall writes a name as 某某 (the surname alone can identify in a village).
+    assert!(t.text.contains("我叫某某"), "the redacted text is what is quoted: {}", t.text);
     let r = fx.json("GET", "/api/v1/opinion/report?date=14-12-2023", Some(&desk), None).await;
     assert_eq!(
         (r.status, r.json["error"]["code"].as_str()),

@@ -413,6 +413,7 @@ impl App {
         };
         let Some(unit_id) = unit else { return Ok(()) };
         let title = row.title.clone().unwrap_or_else(|| row.body.chars().take(30).collect());
+        let title = self.shield_none().await?.screen(&title).into_string();
         outbox::enqueue(
             tx,
             &NewMessage {

@@ -264,6 +264,8 @@ impl App {
         } else {
             Vec::new()
         };
+        // Posts name people too: every role reads them through the firewall (general rules).
+        let shield = self.shield_none().await?;
         Ok(ItemView {
             id: r.id,
             status_label: status.label(),
@@ -272,10 +274,10 @@ impl App {
             level: r.level,
             auto_level: r.auto_level,
             score: r.score_milli as f32 / 1000.0,
-            title: r.title,
-            body: r.body,
+            title: r.title.as_deref().map(|t| shield.screen(t).into_string()),
+            body: shield.screen(&r.body).into_string(),
             url: r.url,
-            author: r.author,
+            author: r.author.as_deref().map(|a| shield.screen_handle(a).into_string()),
             outlet: r.outlet,
             platform: r.platform,
             published_at: r.published_at,
@@ -317,7 +319,7 @@ impl App {
                 .await?,
             case_id: l.case_id,
             accept_no: l.accept_no,
-            text: l.redacted_text,
+            text: self.screen_for_case(l.case_id, &l.redacted_text).await?.into_string(),
             stage: l.stage,
             stage_label: stage.label(),
             finding: l.finding,
@@ -330,8 +332,11 @@ impl App {
 
     pub async fn alert_view(&self, a: AlertRow) -> Result<AlertView> {
         let unit_name = directory::unit(&self.store, a.unit_id).await?.map(|u| u.name).unwrap_or_default();
-        let item_title =
-            opinion::item(&self.store, a.item_id).await?.map(|r| item_title(&r)).unwrap_or_default();
+        let shield = self.shield_none().await?;
+        let item_title = opinion::item(&self.store, a.item_id)
+            .await?
+            .map(|r| shield.screen(&item_title(&r)).into_string())
+            .unwrap_or_default();
         Ok(AlertView {
             id: a.id,
             item_id: a.item_id,
@@ -340,13 +345,13 @@ impl App {
             kind: a.kind,
             unit_id: a.unit_id,
             unit_name,
-            message: a.message,
+            message: shield.screen(&a.message).into_string(),
             created_at: a.created_at,
             deliver_after: a.deliver_after,
             deferred: a.deferred != 0,
-            override_reason: a.override_reason,
+            override_reason: a.override_reason.as_deref().map(|r| shield.screen(r).into_string()),
             acknowledged_at: a.acknowledged_at,
-            ack_note: a.ack_note,
+            ack_note: a.ack_note.as_deref().map(|r| shield.screen(r).into_string()),
         })
     }
 
@@ -393,13 +398,20 @@ impl App {
         for a in opinion::alerts_for_item(&self.store, id).await? {
             alerts.push(self.alert_view(a).await?);
         }
-        let notes = opinion::notes(&self.store, id).await?;
+        let shield = self.shield_none().await?;
+        let notes: Vec<NoteRow> = opinion::notes(&self.store, id)
+            .await?
+            .into_iter()
+            .map(|n| NoteRow { body: shield.screen(&n.body).into_string(), ..n })
+            .collect();
         let history = audit::for_entity(&self.store, "opinion_item", &id.to_string())
             .await?
             .into_iter()
             .map(|r| {
-                let detail: serde_json::Value =
-                    serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null);
+                let detail: serde_json::Value = crate::queries::screen_json(
+                    &shield,
+                    serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
+                );
                 HistoryEntry {
                     seq: r.seq,
                     at: r.at,
@@ -596,6 +608,8 @@ impl App {
                     level.label(),
                     item.outlet.as_deref().unwrap_or("网络")
                 );
+                let message = self.shield_none().await?.screen(&message).into_string();
+                let title = self.shield_none().await?.screen(&title).into_string();
                 let outbox_id = outbox::enqueue(
                     &mut tx,
                     &NewMessage {
@@ -666,6 +680,9 @@ impl App {
                         item.outlet.as_deref().unwrap_or("网络"),
                         note.as_deref().map(|n| format!("研判意见：{n}")).unwrap_or_default()
                     );
+                    let shield = self.shield_none().await?;
+                    let message = shield.screen(&message).into_string();
+                    let title = shield.screen(&title).into_string();
                     let outbox_id = outbox::enqueue(
                         &mut tx,
                         &NewMessage {

@@ -195,8 +195,10 @@ fn parse_day(date: Option<&str>, today: NaiveDate) -> Result<NaiveDate> {
     }
 }
 
+/// An item's title (or the start of its text) through the firewall's general rules.
 fn title_of(r: &ItemRow) -> String {
-    r.title.clone().unwrap_or_else(|| r.body.chars().take(30).collect())
+    let t = r.title.clone().unwrap_or_else(|| r.body.chars().take(30).collect());
+    ducha_shield::Shield::none().screen(&t).into_string()
 }
 
 impl App {
@@ -372,7 +374,10 @@ impl App {
                 continue;
             }
             let Some(r) = opinion::item(&self.store, item_id).await? else { continue };
-            let latest_note = opinion::notes(&self.store, item_id).await?.pop().map(|n| n.body);
+            let latest_note = opinion::notes(&self.store, item_id)
+                .await?
+                .pop()
+                .map(|n| ducha_shield::Shield::none().screen(&n.body).into_string());
             escalations.push(EscalationView {
                 item_id,
                 title: title_of(&r),
@@ -438,7 +443,13 @@ impl App {
                     region: self
                         .region_label_of([c.county_code.as_deref(), c.township_code.as_deref(), None])
                         .await?,
-                    complaint: c.redacted_text.chars().take(120).collect(),
+                    complaint: self
+                        .screen_for_case(c.case_id, &c.redacted_text)
+                        .await?
+                        .as_str()
+                        .chars()
+                        .take(120)
+                        .collect(),
                     finding: c.finding.clone(),
                     stage_label: stage.label(),
                 });
