@@ -1,7 +1,7 @@
 //! Secrets never reach the log: `ducha serve` at `debug` level for every crate (what an operator
 //! turns on to chase a fault) is driven through logins, an intake with a complainant's identity, an
-//! audited identity read, a complainant's callback link, Open311 with an `api_key` and a webhook
-//! delivery that fails; then the whole log is searched for every secret it handled.
+//! audited identity read, a staff-typed reason naming the complainant, a complainant's callback link,
+//! Open311 with an `api_key` and a webhook delivery that fails; then the whole log is searched for every secret it handled.
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
@@ -84,6 +84,20 @@ async fn secrets_never_reach_the_debug_log() {
     let r = http.get(format!("{base}/api/v1/cases/{id}/identity")).bearer_auth(&team).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["phone"], phone);
+
+    // Free text typed by staff with the complainant's details in it (a triage correction's reason):
+    // it reaches the case history only through the identity firewall, and the log not at all.
+    let r = http
+        .post(format!("{base}/api/v1/cases/{id}/triage-corrections"))
+        .bearer_auth(&team)
+        .json(&serde_json::json!({ "pollution_types": ["大气", "水", "固废"], "reason": format!("来电人{name}补充（电话{phone}）：是无证小作坊") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{}", r.text().await.unwrap());
+    let r = http.get(format!("{base}/api/v1/cases/{id}/history")).bearer_auth(&team).send().await.unwrap();
+    let history = r.text().await.unwrap();
+    assert!(history.contains("是无证小作坊") && !history.contains(phone), "{history}");
 
     // The team hands the case to the city: a notice for the city's (failing) webhook.
     let r = http

@@ -114,6 +114,9 @@ pub struct DisclosureView {
 /// One thing the identity firewall found in a disclosure's source text, described without it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentityHit {
+    /// The case (none for the correction note).
+    #[serde(default)]
+    pub case_id: Option<i64>,
     /// The case's accept number (empty for the correction note).
     pub accept_no: String,
     /// The column or field: `调查核实情况`, `处理和整改情况`, `办结目标`, `更正说明`.
@@ -125,8 +128,9 @@ pub struct IdentityHit {
 }
 
 impl IdentityHit {
-    fn of(accept_no: &str, field: &str, f: ducha_shield::Finding) -> Self {
+    fn of(case_id: Option<i64>, accept_no: &str, field: &str, f: ducha_shield::Finding) -> Self {
         IdentityHit {
+            case_id,
             accept_no: accept_no.to_owned(),
             field: field.to_owned(),
             kind: f.label,
@@ -174,6 +178,8 @@ pub struct VersionInfoStaff {
     pub note: String,
     pub content_hash: String,
     pub updated_at: DateTime<Utc>,
+    /// What the firewall found in the version's source texts (it is not published while any remain).
+    pub identity_hits: Vec<IdentityHit>,
 }
 
 fn parse_doc(row: &DisclosureRow) -> Result<DisclosureDoc> {
@@ -456,7 +462,10 @@ impl App {
                     ("办结目标", render_closure_target(r)),
                 ] {
                     hits.extend(
-                        shield.findings(&text).into_iter().map(|f| IdentityHit::of(&c.accept_no, field, f)),
+                        shield
+                            .findings(&text)
+                            .into_iter()
+                            .map(|f| IdentityHit::of(Some(c.id), &c.accept_no, field, f)),
                     );
                 }
             }
@@ -521,7 +530,7 @@ impl App {
             // A correction draft keeps its note, and the note's findings.
             let shield = self.shield_none().await?;
             hits.extend(
-                shield.findings(&latest.note).into_iter().map(|f| IdentityHit::of("", "更正说明", f)),
+                shield.findings(&latest.note).into_iter().map(|f| IdentityHit::of(None, "", "更正说明", f)),
             );
         }
         let hits_json = serde_json::to_string(&hits).map_err(|e| AppError::internal(e.to_string()))?;
@@ -607,7 +616,9 @@ impl App {
         let (doc, _, mut hits) = self.render_disclosure(&campaign, &batch, &column).await?;
         // The note is public: it is kept firewalled, and what the firewall hid in it is listed.
         let shield = self.shield_none().await?;
-        hits.extend(shield.findings(note.trim()).into_iter().map(|f| IdentityHit::of("", "更正说明", f)));
+        hits.extend(
+            shield.findings(note.trim()).into_iter().map(|f| IdentityHit::of(None, "", "更正说明", f)),
+        );
         let note = shield.screen(note.trim());
         let note = note.as_str();
         let hits_json = serde_json::to_string(&hits).map_err(|e| AppError::internal(e.to_string()))?;
@@ -802,6 +813,7 @@ impl App {
                         note: ducha_shield::Shield::none().screen(&r.note).into_string(),
                         content_hash: r.content_hash.clone(),
                         updated_at: from_millis(r.updated_at),
+                        identity_hits: serde_json::from_str(&r.identity_hits).unwrap_or_default(),
                     })
                 })
                 .collect::<Result<_>>()?;

@@ -150,6 +150,60 @@ impl App {
         })
     }
 
+    /// Hide what the identity firewall finds in a case's handling report, in the report itself: every
+    /// free-text field is replaced by its firewalled text (the office that publishes the case's column
+    /// resolves a disclosure's identity hits this way when the report can no longer be edited by its
+    /// handler). The finding, measures and dates stay; the change is audited with what kinds were hidden.
+    pub async fn redact_report(&self, user: &CurrentUser, case_id: i64) -> Result<ReportView> {
+        if user.role != Role::Office {
+            return Err(AppError::forbidden("由负责信息公开的攻坚办隐去办理报告中的举报人信息"));
+        }
+        let case = self.visible_case(user, case_id).await?;
+        let row = hstore::report(&self.store, case_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("report_not_found", "该案件还没有办理报告"))?;
+        let raw: HandlingReport = serde_json::from_str(&row.report)
+            .map_err(|e| AppError::internal(format!("stored report: {e}")))?;
+        let shield = self.shield(case_id).await?;
+        let found: Vec<ducha_shield::Finding> =
+            [render_investigation(&raw), render_handling(&raw), render_closure_target(&raw)]
+                .iter()
+                .flat_map(|t| shield.findings(t))
+                .collect();
+        if found.is_empty() {
+            return Err(AppError::conflict("no_identity_in_report", "办理报告中没有需要隐去的举报人信息"));
+        }
+        let redacted = raw.map_text(|t| shield.screen(t).into_string());
+        let json = serde_json::to_string(&redacted).map_err(|e| AppError::internal(e.to_string()))?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let version = hstore::save_report(
+            &mut tx,
+            case_id,
+            &json,
+            row.finding.as_deref(),
+            row.unit_id.or(case.handler_unit_id).unwrap_or(user.unit.id),
+            user.id,
+            now,
+            Some(row.version),
+        )
+        .await?;
+        let kinds: Vec<&str> = found.iter().map(|f| f.label.as_str()).collect();
+        audit::append(
+            &mut tx,
+            &user.audit(
+                now,
+                "case.report_redacted",
+                "case",
+                case_id,
+                serde_json::json!({ "version": version, "hidden": found.len(), "kinds": kinds }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        self.report_view(user, case_id).await
+    }
+
     /// Save the handling report as it stands. Drafts may be incomplete, but every shutdown-type measure
     /// must already be lawful (R1.1) and, in a livelihood trade, carry a second approval (R1.2); saving
     /// re-runs the 一刀切 detector for the county.

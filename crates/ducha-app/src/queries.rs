@@ -96,6 +96,7 @@ pub fn history_label(action: &str, detail: &serde_json::Value) -> String {
             a.map(|a| a.label().to_owned()).unwrap_or_else(|| "状态变更".into())
         }
         "case.triage_correction" => "更正分拣结果".into(),
+        "case.report_redacted" => "隐去办理报告中的举报人信息".into(),
         "identity.read" => "查看举报人信息".into(),
         other => other.to_owned(),
     }

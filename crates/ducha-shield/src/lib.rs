@@ -37,6 +37,8 @@ pub mod eval;
 pub mod inert;
 pub mod names;
 pub mod norm;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use serde::{Deserialize, Serialize};
 

@@ -473,7 +473,7 @@ impl utoipa::Modify for ErrorResponses {
 #[openapi(
     info(title = "ducha 督察 API", version = "1", description = "群众举报受理、交办、办理、验收与公开。错误均以 {\"error\": {code, message}} 返回。"),
     paths(login, logout, me, campaign, list_cases, create_case, get_case, act, history, identity, units, regions,
-        crate::api_work::send_batch, crate::api_work::batches, crate::api_work::tasks, crate::api_work::get_report, crate::api_work::save_report,
+        crate::api_work::send_batch, crate::api_work::batches, crate::api_work::tasks, crate::api_work::get_report, crate::api_work::save_report, crate::api_work::redact_report,
         crate::api_work::callback, crate::api_work::callback_link, crate::api_work::accountability_list, crate::api_work::add_accountability,
         crate::api_work::add_fault_tolerance, crate::api_work::alerts, crate::api_work::ack_alert, crate::api_work::outcome_metrics,
         crate::api_work::burden, crate::api_work::submit_discipline, crate::api_work::list_discipline,

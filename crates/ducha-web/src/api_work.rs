@@ -236,6 +236,17 @@ pub async fn save_report(
     Ok(Json(st.app.save_report(&u, id, &req.report, req.expected_version).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/cases/{id}/report/redact", tag = "handling", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
+    description = "攻坚办隐去办理报告中的举报人信息：报告各文字项改为经身份防火墙处理后的文字（留痕）。用于解决信息公开草稿中列出的疑似举报人信息。",
+    responses((status = 200, body = ReportView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn redact_report(
+    State(st): State<AppState>,
+    ApiUser(u): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ReportView>, ApiError> {
+    Ok(Json(st.app.redact_report(&u, id).await?))
+}
+
 #[utoipa::path(post, path = "/api/v1/cases/{id}/callbacks", tag = "handling", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")), request_body = CallbackInput,
     responses((status = 201, body = CallbackResultView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn callback(

@@ -25,6 +25,8 @@ struct VersionRow {
     status: &'static str,
     note: String,
     updated: String,
+    /// (case id, accept number, field, kind, firewalled context) of what the firewall found.
+    hits: Vec<(Option<i64>, String, String, String, String)>,
 }
 
 struct BatchRow {
@@ -83,6 +85,19 @@ async fn staff_page(
                         status: v.status.label(),
                         note: v.note.clone(),
                         updated: human_cst(v.updated_at),
+                        hits: v
+                            .identity_hits
+                            .iter()
+                            .map(|h| {
+                                (
+                                    h.case_id,
+                                    h.accept_no.clone(),
+                                    h.field.clone(),
+                                    h.kind.clone(),
+                                    h.context.clone(),
+                                )
+                            })
+                            .collect(),
                     })
                     .collect(),
             }
@@ -117,6 +132,9 @@ pub async fn staff(
         Some("publish") => Some("已发布。内容哈希已记入审计链，公众专栏已更新。".to_owned()),
         Some("correct") => Some("更正版本已生成，请核对后审核发布。".to_owned()),
         Some("discard") => Some("已放弃该版本。".to_owned()),
+        Some("redacted") => Some(
+            "已隐去该办理报告中的举报人信息（已留痕）。请“按最新数据重新生成”草稿后审核发布。".to_owned(),
+        ),
         _ => None,
     };
     staff_page(&st, &p, flash, None).await
@@ -209,6 +227,19 @@ pub async fn discard(
     p.check_csrf(&f.csrf)?;
     let r = st.app.discard_disclosure(&p.user, id).await;
     after(&st, &p, "discard", r).await
+}
+
+/// `POST /cases/{id}/report/redact`: hide what the firewall found in a case's handling report (from
+/// the list of a draft's identity hits).
+pub async fn redact_report(
+    State(st): State<AppState>,
+    p: PageUser,
+    ApiPath(case_id): ApiPath<i64>,
+    PageForm(f): PageForm<StepForm>,
+) -> Result<Response, PageError> {
+    p.check_csrf(&f.csrf)?;
+    let r = st.app.redact_report(&p.user, case_id).await.map(|_| ());
+    after(&st, &p, "redacted", r).await
 }
 
 /// `GET /disclosure/{id}`: the version as the public would see it, marked when unpublished.

@@ -316,7 +316,13 @@ async fn journey(fx: &Fx, c: Client) {
     e.act("acknowledge").await;
     e.act("start_investigation").await;
     e.go(&format!("/cases/{}/report", case.id)).await;
-    e.fill("#facts", "经现场核查，该作坊无环保手续，夜间生产时烟气未经处理直排。").await;
+    // The handler types the complainant's phone into the report: told at once, and shown only through
+    // the identity firewall (the form itself shows the hidden form).
+    e.fill(
+        "#facts",
+        "经现场核查，该作坊无环保手续，夜间生产时烟气未经处理直排。已电话联系举报人（138 0393 7788）。",
+    )
+    .await;
     e.set_value("#investigated_on", "2023-12-14").await;
     e.select("select[name=finding0]", "true").await;
     e.fill("input[name=subject0]", "南街村塑料颗粒加工作坊").await;
@@ -327,7 +333,11 @@ async fn journey(fx: &Fx, c: Client) {
     e.fill("#closure_target", "违法生产点位取缔到位，不再反弹").await;
     e.click("form[action$='/report'] button[type=submit]").await;
     e.c.wait().for_element(Locator::Css(".notice[role=status]")).await.unwrap();
-    assert!(e.html().await.contains("内容完整"), "{}", e.html().await);
+    let html = e.html().await;
+    assert!(html.contains("内容完整"), "{html}");
+    assert!(html.contains("该内容含举报人信息，公开时将被隐去") && html.contains("【电话】"), "{html}");
+    assert!(!html.contains("0393 7788") && !html.contains("03937788"), "the report page shows no phone");
+    e.shot("report-identity-warning").await;
     e.go(&format!("/cases/{}", case.id)).await;
     e.act("record_finding").await;
     e.act("submit_report").await;
@@ -346,6 +356,15 @@ async fn journey(fx: &Fx, c: Client) {
 
     // ---- 濮阳县 publishes its column (draft → review → publish); the public sees the case ----
     e.go("/disclosure/").await;
+    // The draft lists the phone the handler typed (hidden in the content) and cannot be published until
+    // the office hides it in the report (audited) and redraws.
+    e.click("form[action$='/draft'] button[type=submit]").await;
+    e.wait_path("done=draft").await;
+    let staff = e.html().await;
+    assert!(staff.contains("疑似举报人信息1处") && !staff.contains("0393 7788"), "{staff}");
+    e.shot("disclosure-identity-hits").await;
+    e.click("form[action$='/report/redact'] button[type=submit]").await;
+    e.wait_path("done=redacted").await;
     for step in ["draft", "review", "publish"] {
         e.click(&format!("form[action$='/{step}'] button[type=submit]")).await;
         e.wait_path(&format!("done={step}")).await;
