@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
-use crate::queries::{CaseView, view_labelled};
+use crate::queries::CaseView;
 use crate::{App, AppError, Result};
 
 /// The channel a complaint came in by, with its accept-number letter.
@@ -105,10 +105,11 @@ impl App {
         if !matches!(user.role, Role::Operator | Role::Team) {
             return Err(AppError::forbidden("只有热线接线员和督察组可以受理举报"));
         }
-        let (row, region_label) = self.intake_row(Some(user), input).await?;
+        let (row, region_label, screened) = self.intake_row(Some(user), input).await?;
         if user.scope() == Scope::All {
-            // The row as stored (read back by the insert itself): nothing to look up again.
-            return view_labelled(user, row, region_label, &ducha_shield::Shield::none());
+            // The row as stored (read back by the insert itself): nothing to look up again; its text
+            // is what the firewall made of the complaint a moment ago.
+            return crate::queries::view_with_text(user, row, region_label, screened, None);
         }
         self.case_view(user, row.id).await
     }
@@ -119,7 +120,11 @@ impl App {
     }
 
     /// Intake; returns the case as stored and its region label.
-    async fn intake_row(&self, user: Option<&CurrentUser>, input: &IntakeInput) -> Result<(CaseRow, String)> {
+    async fn intake_row(
+        &self,
+        user: Option<&CurrentUser>,
+        input: &IntakeInput,
+    ) -> Result<(CaseRow, String, ducha_shield::Screened)> {
         let channel = Channel::parse(&input.channel)?;
         let text = input.text.trim();
         if text.chars().count() < 5 {
@@ -251,7 +256,7 @@ impl App {
             audit,
         };
         let row = self.intake_group.submit(self, job).await?;
-        Ok((row, region_label))
+        Ok((row, region_label, analysis.screened.clone()))
     }
 }
 

@@ -277,15 +277,26 @@ impl App {
     }
 }
 
-/// Every string inside a JSON value through the firewall (audit details, triage evidence).
-pub fn screen_json(shield: &Shield, v: serde_json::Value) -> serde_json::Value {
+/// Every string inside a JSON value through the firewall (audit details, triage evidence), screened
+/// together in one pass.
+pub fn screen_json(shield: &Shield, mut v: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
-    match v {
-        Value::String(s) => Value::String(shield.screen(&s).into_string()),
-        Value::Array(a) => Value::Array(a.into_iter().map(|x| screen_json(shield, x)).collect()),
-        Value::Object(o) => Value::Object(o.into_iter().map(|(k, x)| (k, screen_json(shield, x))).collect()),
-        other => other,
+    fn leaves<'a>(v: &'a mut Value, out: &mut Vec<&'a mut String>) {
+        match v {
+            Value::String(s) => out.push(s),
+            Value::Array(a) => a.iter_mut().for_each(|x| leaves(x, out)),
+            Value::Object(o) => o.values_mut().for_each(|x| leaves(x, out)),
+            _ => {}
+        }
     }
+    let mut strings = Vec::new();
+    leaves(&mut v, &mut strings);
+    let texts: Vec<String> = strings.iter().map(|s| s.to_string()).collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    for (slot, screened) in strings.into_iter().zip(shield.screen_many(&refs)) {
+        *slot = screened.into_string();
+    }
+    v
 }
 
 /// A case as a user sees it, with its region label already known and its firewall at hand.
@@ -295,13 +306,26 @@ pub(crate) fn view_labelled(
     region_label: String,
     shield: &Shield,
 ) -> Result<CaseView> {
+    let text = shield.screen(&c.redacted_text);
+    view_with_text(user, c, region_label, text, Some(shield))
+}
+
+/// [`view_labelled`] with the text already through the firewall; the triage evidence is screened with
+/// `shield` for roles that may not read identities (an identity reader's view may pass `None`).
+pub(crate) fn view_with_text(
+    user: &CurrentUser,
+    c: CaseRow,
+    region_label: String,
+    text: Screened,
+    shield: Option<&Shield>,
+) -> Result<CaseView> {
     let stage = Stage::parse(&c.stage)?;
     Ok(CaseView {
         id: c.id,
         accept_no: c.accept_no,
         channel: c.channel,
         received_at: c.received_at,
-        text: shield.screen(&c.redacted_text),
+        text,
         original_text: user.can_read_identity().then_some(c.original_text),
         county_code: c.county_code,
         township_code: c.township_code,
@@ -309,7 +333,16 @@ pub(crate) fn view_labelled(
         region_label,
         pollution_types: split_types(&c.pollution_types),
         sansan: c.sansan,
-        triage: screen_json(shield, serde_json::from_str(&c.triage).unwrap_or(serde_json::Value::Null)),
+        // The deciding words: an identity reader sees the original text anyway; everyone else reads
+        // them through the firewall.
+        triage: {
+            let v = serde_json::from_str(&c.triage).unwrap_or(serde_json::Value::Null);
+            match shield {
+                Some(s) if !user.can_read_identity() => screen_json(s, v),
+                _ if user.can_read_identity() => v,
+                _ => screen_json(&Shield::none(), v),
+            }
+        },
         dup_of: c.dup_of,
         repeat_count: c.repeat_count,
         stage,

@@ -54,6 +54,8 @@ pub struct Analysis {
     pub pollution_types: Vec<String>,
     pub sansan: Option<String>,
     pub redacted_text: String,
+    /// The same text as the firewall made it (for the intake's answer, which need not screen it again).
+    pub screened: ducha_shield::Screened,
     pub dup_of: Option<i64>,
     /// The deciding words and confidences, shown on the case page.
     pub explanation: serde_json::Value,
@@ -158,6 +160,10 @@ impl App {
             pollution_types: a.classification.pollution_types.iter().map(|t| t.label().to_owned()).collect(),
             sansan: a.classification.sansan.map(|s| s.label().to_owned()),
             redacted_text: a.redacted.text.clone(),
+            screened: match a.redacted.screened() {
+                Some(s) => s.clone(),
+                None => ducha_shield::Shield::none().screen(&a.redacted.text),
+            },
             dup_of: dup.map(|d| d.id as i64),
             explanation,
             dup_doc: serde_json::to_string(&a.dup_doc).unwrap_or_default(),

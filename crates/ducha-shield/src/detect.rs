@@ -107,6 +107,15 @@ impl Known {
     }
 }
 
+/// A regex of the firewall. The lazy DFA gets room for the large Unicode classes these patterns use, so
+/// its state cache is not cleared and rebuilt text after text.
+fn re(s: &str) -> Regex {
+    regex::RegexBuilder::new(s)
+        .dfa_size_limit(32 << 20)
+        .build()
+        .unwrap_or_else(|e| panic!("shield regex {s}: {e}"))
+}
+
 struct Patterns {
     email: Regex,
     email_spoken: Regex,
@@ -117,7 +126,6 @@ struct Patterns {
     owner_intro: Regex,
     name_verb: Regex,
     polluter: Regex,
-    lao: Regex,
     lao_n: Regex,
     xing: Regex,
     address_lead: Regex,
@@ -137,7 +145,7 @@ struct Patterns {
 }
 
 static P: LazyLock<Patterns> = LazyLock::new(|| {
-    let r = |s: &str| Regex::new(s).unwrap_or_else(|e| panic!("shield regex {s}: {e}"));
+    let r = |s: &str| re(s);
     let compound = r"[^\s\d县区镇乡市村路街道，,。：:；;、！!？?（）()]{1,10}?(?:小区|花园|家园|公寓|大厦|家属院|家属楼|新村|苑|府|庭|居|湾|城|院)";
     let unit = r"\d+\s*(?:号楼|号院|栋|幢|排|单元|楼|层|室|户|号|门|巷)";
     let room = r"(?:\d{1,5}(?:室|号|户)?)?";
@@ -163,7 +171,6 @@ static P: LazyLock<Patterns> = LazyLock::new(|| {
         polluter: r(
             r"^(?:家|他家|她家|家里|两口子|夫妇|夫妻|一家|父子|兄弟|爷俩|娘俩)?(?:的[^，,。；;！!？?]{0,4}?(?:厂|作坊|场|窑|店|加工点|工地|车|猪|牛|羊|鸡|鸭|养殖|小厂|炉|摊|回收站|锅|院)|合伙|合开|合办|一起开|(?:和|跟|与)[^，,。；;]{0,8}(?:合伙|合开|一起开|一起干|共同)|个人经营|个人开|个人办|再次|复产|又开|又在|又开始|开始烧|继续|仍在|还在|一直在|开的|办的|干的|弄的|搞的|经营|承包|租的|租了|私自|偷偷|非法|擅自|在(?:干|弄|烧|倒|排|搞|开|建|养|拉|挖)|开了|建了|盖了|养了|养的|烧的|倒的|排的|拉的|挖的|雇的|负责|管着|说了算|当老板)",
         ),
-        lao: r(r"[老小]([\p{Han}])"),
         lao_n: r(r"(欧阳|司马|诸葛|上官|东方|皇甫|[\p{Han}])老[大二三四五六七八九幺]"),
         xing: r(r"姓([\p{Han}]{1,2}?)(?:的|[，,。.！!？?；;：:、\s]|师傅|先生|女士|老板|大爷|大妈|$)"),
         address_lead: r(r"(?:家住|住在|住址|家庭住址|现住|居住在|我住|本人住|地址|住处)[:\s]*(?:在)?"),
@@ -453,7 +460,12 @@ pub(crate) fn detect(norm: &Norm, known: &Known, public_numbers: &[String]) -> V
         }
     }
 
+    // The e-mail patterns have no literal to search for; most texts hold no Latin letters at all.
+    let latin = t.bytes().any(|b| b.is_ascii_alphabetic());
     for re in [&p.email, &p.email_spoken, &p.email_spaced] {
+        if !latin {
+            break;
+        }
         for m in re.find_iter(t) {
             push(&mut hits, m.start(), m.end(), PiiKind::Email, PiiKind::Email.token());
         }
@@ -473,8 +485,8 @@ pub(crate) fn detect(norm: &Norm, known: &Known, public_numbers: &[String]) -> V
         }
     }
     // The case's own literals (e-mail, handles) and names, however spaced.
-    let lower = t.to_lowercase();
-    if lower.len() == t.len() {
+    let lower = if known.literals.is_empty() { String::new() } else { t.to_lowercase() };
+    if !known.literals.is_empty() && lower.len() == t.len() {
         for l in &known.literals {
             for (i, _) in lower.match_indices(l.as_str()) {
                 push(&mut hits, i, i + l.len(), PiiKind::Account, PiiKind::Account.token());
@@ -833,9 +845,14 @@ fn names_in_text(t: &str, hits: &mut Vec<Hit>) {
         }
     }
     // Surname + honorific (王先生, 欧阳女士), or a full name before one (王建国先生).
-    for h in HONORIFICS {
+    static HONORIFIC_AC: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(HONORIFICS).unwrap_or_else(|e| panic!("honorifics: {e}"))
+    });
+    // Every occurrence of every honorific (overlapping: 老师傅 and 师傅), in one pass.
+    for m in HONORIFIC_AC.find_overlapping_iter(t) {
+        let h = HONORIFICS[m.pattern().as_usize()];
         let single = h.chars().count() == 1;
-        for (i, _) in t.match_indices(h) {
+        for i in [m.start()] {
             // 陈(先生): the honorific in brackets after the surname (the reading has ASCII brackets).
             let i = if t[..i].ends_with('(') && t[i + h.len()..].starts_with(')') { i - 1 } else { i };
             let before = &t[..i];
@@ -865,17 +882,19 @@ fn names_in_text(t: &str, hits: &mut Vec<Hit>) {
             }
         }
     }
-    for c in p.lao.captures_iter(t) {
-        let (Some(all), Some(s)) = (c.get(0), c.get(1)) else { continue };
-        let after = t[all.end()..].chars().next();
-        let sur = s.as_str().chars().next().is_some_and(|ch| crate::names::SURNAMES.contains(ch));
+    // 老王 / 小李: 老 or 小 and a surname, then the end of the word.
+    for (i, c) in t.char_indices().filter(|(_, c)| matches!(c, '老' | '小')) {
+        let at = i + c.len_utf8();
+        let Some(s) = t[at..].chars().next() else { continue };
+        let end = at + s.len_utf8();
+        let after = t[end..].chars().next();
         let boundary =
             after.is_none_or(|ch| !is_han(ch) || "家说的在头讲他她和跟也就是那这开干弄两一".contains(ch));
-        if sur
+        if crate::names::is_surname_char(s)
             && boundary
-            && !"某百板师人乡伴区时年学街路城吃店孩朋公婆爷头子家型厂作麦河沟村组队".contains(s.as_str())
+            && !"某百板师人乡伴区时年学街路城吃店孩朋公婆爷头子家型厂作麦河沟村组队".contains(s)
         {
-            push(hits, all.start(), all.end(), PiiKind::Name, "某某");
+            push(hits, i, end, PiiKind::Name, "某某");
         }
     }
     for c in p.lao_n.captures_iter(t) {
@@ -983,10 +1002,11 @@ fn addresses(t: &str, hits: &mut Vec<Hit>) {
     }
     // Compound + building/unit numbers anywhere (幸福小区3号楼2单元501) are a home address.
     static UNIT_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\d+\s*(?:号楼|号院|栋|幢|排|单元|楼|层|室|户|号|门|组)")
-            .unwrap_or_else(|e| panic!("{e}"))
+        re(r"\d+\s*(?:号楼|号院|栋|幢|排|单元|楼|层|室|户|号|门|组)")
     });
-    for m in p.address_detail.find_iter(t) {
+    // Only details with a number are hidden anywhere; a text without digits has none.
+    let digits = t.bytes().any(|b| b.is_ascii_digit());
+    for m in p.address_detail.find_iter(t).filter(|_| digits) {
         let s = m.as_str();
         if ["单元", "室", "号楼", "栋", "幢", "号院"].iter().any(|w| s.contains(w))
             || UNIT_TOKEN.find_iter(s).count() >= 2
@@ -1033,8 +1053,7 @@ fn source_at_home(t: &str) -> bool {
 /// Whether the text places the source in or by the complainant's own building or compound.
 fn source_at_compound(t: &str) -> bool {
     static AT: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"小区[东西南北里内外边旁后前门楼锅]|(?:本|我们|俺们|咱)小区|楼下|楼上|楼后|楼前|楼顶|院里|院内|家门口|(?:我|俺|咱)家(?:旁边|附近|后面|前面|对面|楼下|楼上|门口|隔壁)")
-            .unwrap_or_else(|e| panic!("{e}"))
+        re(r"小区[东西南北里内外边旁后前门楼锅]|(?:本|我们|俺们|咱)小区|楼下|楼上|楼后|楼前|楼顶|院里|院内|家门口|(?:我|俺|咱)家(?:旁边|附近|后面|前面|对面|楼下|楼上|门口|隔壁)")
     });
     AT.is_match(t)
 }
@@ -1069,23 +1088,19 @@ fn below_township(text: &str) -> usize {
 /// source's location is public — and only dwelling details go; otherwise it becomes `某社区`/`某村`.
 fn residence(t: &str, hits: &mut Vec<Hit>) {
     static SELF_IS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:我是|本人是|本人系|俺是|咱是|我们是|我们都是|俺们是|我系|我老家是|俺老家是|老家是|我也是|俺也是|(?:来电人|举报人|反映人|投诉人|来信人|当事人|来访人)(?:称其?|说其?)?(?:为|是|系))([^，,。；;！!？?\n：:]{2,24}?)(?:的村民|的居民|村民|居民|住户|业主|的住户|的业主|的|哩|嘞|滴|人)")
-            .unwrap_or_else(|e| panic!("{e}"))
+        re(r"(?:我是|本人是|本人系|俺是|咱是|我们是|我们都是|俺们是|我系|我老家是|俺老家是|老家是|我也是|俺也是|(?:来电人|举报人|反映人|投诉人|来信人|当事人|来访人)(?:称其?|说其?)?(?:为|是|系))([^，,。；;！!？?\n：:]{2,24}?)(?:的村民|的居民|村民|居民|住户|业主|的住户|的业主|的|哩|嘞|滴|人)")
     });
     static SELF_LIVES: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:我家住|我家在|俺家住|俺家在|咱家在|家住|本人住|本人家住|我住|住在|我们住|俺住|现居住于|居住在|老家在|老家住|我在|俺在|本人在|我就住|就住在|(?:^|[，,。；;、\s（(])住)(?:在|于)?([^，,。；;！!？?\n：:]{2,30})")
-            .unwrap_or_else(|e| panic!("{e}"))
+        re(r"(?:我家住|我家在|俺家住|俺家在|咱家在|家住|本人住|本人家住|我住|住在|我们住|俺住|现居住于|居住在|老家在|老家住|我在|俺在|本人在|我就住|就住在|(?:^|[，,。；;、\s（(])住)(?:在|于)?([^，,。；;！!？?\n：:]{2,30})")
     });
     const SUFFIXES: &[&str] = &["社区", "小区", "新村", "家园", "花园", "村", "庄", "屯", "寨", "集", "营"];
     const STOP: &str = "的在住于是到了个那这说和与及我你他她们家有路街道巷";
     static SELF_NAMED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:我是|俺是|本人是|我叫|俺叫)([^，,。；;！!？?\n：:]{2,14}?(?:村|社区|庄|屯|寨))")
-            .unwrap_or_else(|e| panic!("{e}"))
+        re(r"(?:我是|俺是|本人是|我叫|俺叫)([^，,。；;！!？?\n：:]{2,14}?(?:村|社区|庄|屯|寨))")
     });
     // 来电人称王建国是王助镇大村村民: a person (named, or 其/他/她) said to live somewhere.
     static THIRD: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:是|系|为)([^，,。；;！!？?\n：:]{2,16}?)(?:的村民|的居民|村民|居民)")
-            .unwrap_or_else(|e| panic!("{e}"))
+        re(r"(?:是|系|为)([^，,。；;！!？?\n：:]{2,16}?)(?:的村民|的居民|村民|居民)")
     });
     for (k, re) in [&*SELF_IS, &*SELF_LIVES, &*SELF_NAMED, &*THIRD].into_iter().enumerate() {
         for c in re.captures_iter(t) {

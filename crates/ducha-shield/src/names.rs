@@ -1,6 +1,26 @@
 //! Personal names in Chinese text: surnames, the shape of a name, and the words that look like one.
 
+use std::sync::LazyLock;
+
 use crate::is_han;
+
+/// A set of characters as a sorted list (binary search: no hashing on the hot path).
+fn sorted(s: &str) -> Vec<char> {
+    let mut v: Vec<char> = s.chars().collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+static SURNAME_SET: LazyLock<Vec<char>> = LazyLock::new(|| sorted(SURNAMES));
+static STOP_SET: LazyLock<Vec<char>> = LazyLock::new(|| sorted(NAME_STOP));
+static COMPOUND_FIRST: LazyLock<Vec<char>> =
+    LazyLock::new(|| sorted(&COMPOUND_SURNAMES.iter().filter_map(|c| c.chars().next()).collect::<String>()));
+
+/// Whether `c` is a single-character surname.
+pub fn is_surname_char(c: char) -> bool {
+    SURNAME_SET.binary_search(&c).is_ok()
+}
 
 /// Common single-character surnames (百家姓, the most frequent few hundred).
 pub const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝陳張劉楊黃趙吳孫馬鄭謝韓馮鄧蕭葉蘇呂盧薑鐘譚陸賈韋鄒龔錢嚴溫齊喬龐聶魯嶽殷單裴塗駱藍遊靳鮑滕饒穆農簡車項蘆婁竇鄔邊欒鞏龍";
@@ -411,16 +431,18 @@ pub const HONORIFICS: &[&str] = &[
 
 /// Byte length of a surname at the start of `s`, if one is there.
 pub fn surname_at(s: &str) -> Option<usize> {
-    if let Some(c) = COMPOUND_SURNAMES.iter().find(|c| s.starts_with(**c)) {
-        return Some(c.len());
-    }
     let c = s.chars().next()?;
-    SURNAMES.contains(c).then(|| c.len_utf8())
+    if COMPOUND_FIRST.binary_search(&c).is_ok()
+        && let Some(cs) = COMPOUND_SURNAMES.iter().find(|cs| s.starts_with(**cs))
+    {
+        return Some(cs.len());
+    }
+    is_surname_char(c).then(|| c.len_utf8())
 }
 
 /// Whether `c` starts a place or ends a name candidate.
 fn stops_name(c: char) -> bool {
-    !is_han(c) || NAME_STOP.contains(c)
+    !is_han(c) || STOP_SET.binary_search(&c).is_ok()
 }
 
 /// A person's name starting at `s`: a surname and one or two given-name letters, or a surname with

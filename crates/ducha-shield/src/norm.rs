@@ -156,6 +156,10 @@ pub fn is_invisible(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_control() && c != '\n' && c != '\t';
     }
+    // Ideographs, CJK punctuation and full-width forms are visible: no table lookup for them.
+    if matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}' | '\u{2018}'..='\u{201F}') {
+        return false;
+    }
     matches!(
         get_general_category(c),
         Gc::Format | Gc::Control | Gc::NonspacingMark | Gc::EnclosingMark | Gc::Surrogate | Gc::Unassigned
@@ -173,9 +177,18 @@ fn read_char(c: char, mut push: impl FnMut(char)) {
         }
         return;
     }
-    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-        push(c);
-        return;
+    // Fast paths for what Chinese text is mostly made of (their NFKC forms, without the lookup):
+    // ideographs and CJK punctuation stay, full-width ASCII folds to ASCII, curly quotes stay.
+    match c {
+        '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{301F}' | '\u{2018}'..='\u{201F}' => {
+            return push(c);
+        }
+        '\u{3000}' => return push(' '),
+        '\u{FF01}'..='\u{FF5E}' => {
+            let a = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+            return push(a);
+        }
+        _ => {}
     }
     if is_invisible(c) {
         return;

@@ -232,3 +232,14 @@ fn firewall_screened_text_is_screened_again_when_read_back() {
     let v: ducha_shield::Screened = serde_json::from_str("\"举报人王建国电话13803930123\"").unwrap();
     assert!(!v.as_str().contains("13803930123") && !v.as_str().contains("王建国"), "{v}");
 }
+
+#[test]
+fn firewall_many_texts_in_one_pass_equal_one_by_one() {
+    let s = Shield::new(&Identity { name: Some("王建国".into()), ..none() });
+    let texts = ["柳屯镇", "举报人王建国", "电话138 0393 0123", "", "鑫源塑料厂", "我叫李秀英", "a⸻b"];
+    let one_by_one: Vec<String> = texts.iter().map(|t| s.screen(t).into_string()).collect();
+    let many: Vec<String> = s.screen_many(&texts).into_iter().map(|x| x.into_string()).collect();
+    assert_eq!(many, one_by_one);
+    let many: Vec<String> = s.screen_many(&texts[..6]).into_iter().map(|x| x.into_string()).collect();
+    assert_eq!(many, one_by_one[..6]);
+}
