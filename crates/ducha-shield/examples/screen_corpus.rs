@@ -10,7 +10,10 @@ fn main() {
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            (v["text"].as_str().unwrap().to_owned(), serde_json::from_value(v["complainant"].clone()).unwrap_or_default())
+            (
+                v["text"].as_str().unwrap().to_owned(),
+                serde_json::from_value(v["complainant"].clone()).unwrap_or_default(),
+            )
         })
         .collect();
     let mut total = 0usize;

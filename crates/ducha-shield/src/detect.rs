@@ -159,20 +159,20 @@ static P: LazyLock<Patterns> = LazyLock::new(|| {
         ),
         at_handle: r(r#"@([^\s，,。：:；;！!？?、@（）()“”"'【】\[\]<>《》]{2,24})"#),
         username: r(
-            r#"(?:网友|网民|博主|楼主|用户名?|昵称|网名|账号|UP主|up主|主播)\s*[:：]?\s*[“"「『]([^”"」』\n【】]{2,24})[”"」』]|(?:用户名|昵称|网名|账号|楼主|博主|网友|作者|发帖人|主播|评论人)\s*[:：]\s*@?([^\s，,。；;！!？?、@【】]{2,24})"#,
+            r#"(?:网友|网民|博主|楼主|吧友|群友|粉丝|帖主|用户名?|昵称|网名|账号|UP主|up主|主播)\s*[:：]?\s*[“"「『]([^”"」』\n【】]{2,24})[”"」』]|(?:用户名|昵称|网名|账号|楼主|博主|网友|作者|发帖人|主播|评论人)\s*[:：]\s*@?([^\s，,。；;！!？?、@【】]{2,24})"#,
         ),
         name_intro: r(
-            r"(?:我叫|他叫|她叫|俺叫|咱叫|我名叫|我名儿叫|俺名叫|名字叫|名儿叫|名叫|叫做|我是|俺是|本人是|本人系|本人|我姓|俺姓|姓名|举报人|投诉人|反映人|来电人|来信人|来访人|联系人|当事人|知情人|证人|目击者|署名|落款|签名|具名|户主|邻居|家属|老伴|丈夫|妻子|儿子|女儿|父亲|母亲|委托人|报案人|求助人|申请人|致电人|本名|原名|真名|大名|学名|弟弟|哥哥|姐姐|妹妹|爸爸|妈妈|俺爹|俺娘|俺爸|俺妈|我爹|我娘|老公|老婆|媳妇|公公|岳父|岳母|丈人|小舅子|大舅子|亲戚|侄子|外甥|孙子|孙女|爷爷|奶奶|姥爷|姥姥|表哥|表弟|堂哥|堂弟)[:\s]*",
+            r"(?:我叫|他叫|她叫|俺叫|咱叫|我名叫|我名儿叫|俺名叫|名字叫|名儿叫|名叫|叫做|我是|俺是|本人是|本人系|本人|我姓|俺姓|姓名|举报人|投诉人|反映人|来电人|来信人|来访人|联系人|当事人|知情人|证人|目击者|署名|落款|签名|具名|户主|邻居|家属|老伴|丈夫|妻子|儿子|女儿|父亲|母亲|委托人|报案人|求助人|申请人|致电人|本名|原名|真名|学名|弟弟|哥哥|姐姐|妹妹|爸爸|妈妈|俺爹|俺娘|俺爸|俺妈|我爹|我娘|老公|老婆|媳妇|公公|岳父|岳母|丈人|小舅子|大舅子|亲戚|侄子|外甥|孙子|孙女|爷爷|奶奶|姥爷|姥姥|表哥|表弟|堂哥|堂弟|大舅|二舅|小舅|大姨|小姨|大伯|二伯|大叔|二叔|三叔|婶子|嫂子|姐夫|妹夫|姑父|姨夫|侄女|外甥女)[:\s]*",
         ),
         owner_intro: r(
-            r"(?:老板娘|老板|厂长|场长|负责人|经营者|经营户|承包人|承包者|业主|房东|法人代表|法人|老总|场主|窑主|矿主|租户|个体户|实际控制人|车主|司机|养殖户|经营户|摊主|业户|商户|店主|散户|窑户|厂主)(?:叫|是|为|系|姓名|名叫|就是)?[:\s]*",
+            r"(?:老板娘|老板|厂长|场长|负责人|经营者|经营户|承包人|承包者|业主|房东|法人代表|法人|老总|场主|窑主|矿主|租户|个体户|实际控制人|车主|司机|养殖户|养猪户|养鸡户|养牛户|养羊户|养鸭户|种植户|经营户|收购户|摊主|摊贩|业户|商户|店主|散户|窑户|厂主|承租人)(?:叫|是|为|系|姓名|名叫|就是)?[:\s]*",
         ),
         name_verb: r(r"(?:^|[\n，,。；;！!？?：:、（(“])\s*"),
         polluter: r(
             r"^(?:家|他家|她家|家里|两口子|夫妇|夫妻|一家|父子|兄弟|爷俩|娘俩)?(?:的[^，,。；;！!？?]{0,4}?(?:厂|作坊|场|窑|店|加工点|工地|车|猪|牛|羊|鸡|鸭|养殖|小厂|炉|摊|回收站|锅|院)|合伙|合开|合办|一起开|(?:和|跟|与)[^，,。；;]{0,8}(?:合伙|合开|一起开|一起干|共同)|个人经营|个人开|个人办|再次|复产|又开|又在|又开始|开始烧|继续|仍在|还在|一直在|开的|办的|干的|弄的|搞的|经营|承包|租的|租了|私自|偷偷|非法|擅自|在(?:干|弄|烧|倒|排|搞|开|建|养|拉|挖)|开了|建了|盖了|养了|养的|烧的|倒的|排的|拉的|挖的|雇的|负责|管着|说了算|当老板)",
         ),
         lao_n: r(r"(欧阳|司马|诸葛|上官|东方|皇甫|[\p{Han}])老[大二三四五六七八九幺]"),
-        xing: r(r"姓([\p{Han}]{1,2}?)(?:的|[，,。.！!？?；;：:、\s]|师傅|先生|女士|老板|大爷|大妈|$)"),
+        xing: r(r"姓([\p{Han}]{1,2}?)(?:的|[，,。.！!？?；;：:、\s()（）]|师傅|先生|女士|老板|大爷|大妈|$)"),
         address_lead: r(r"(?:家住|住在|住址|家庭住址|现住|居住在|我住|本人住|地址|住处)[:\s]*(?:在)?"),
         address_detail: r(&format!(
             r"(?:{compound})?\s*(?:{unit}[\s-]*)+{room}|{compound}\s*\d+-\d+-\d+|\d+-\d+-\d+|{compound}"
@@ -182,7 +182,7 @@ static P: LazyLock<Patterns> = LazyLock::new(|| {
         house_no: r(r"\d+\s*号院|\d+\s*号楼"),
         signature: r(r"(?:此致|敬礼|谢谢|特此举报|特此反映)[\s\S]{0,12}?\n\s*([\p{Han}]{2,4})\s*(?:\n|$|\d)"),
         alias: r(
-            r#"(?:外号|绰号|小名|诨名|人称|人送外号|都叫他|都喊他|大家叫他|都叫她|大家都叫他|村里人叫他)(?:叫|是|为)?\s*[“"「『]?([\p{Han}]{2,4}?)(?:[”"」』]|[，,。；;！!？?\s]|的|家|在|开|办|干|弄|搞|也|就|这|那|是|$)"#,
+            r#"(?:外号|绰号|小名|乳名|大名(?:叫|是|为)|诨名|人称|人送外号|都叫他|都喊他|大家叫他|都叫她|大家都叫他|村里人叫他)(?:叫|是|为)?\s*[“"「『]?([\p{Han}]{2,4}?)(?:[”"」』]|[，,。；;！!？?\s()（）]|的|家|在|开|办|干|弄|搞|也|就|这|那|是|$)"#,
         ),
         family_member: r(
             r"[\p{Han}]{1,2}家(?:老[大二三四五六七八九幺]|二小子|小子|闺女|媳妇|儿媳|老头|老太|老婆|男人|女人|小儿子|大儿子|二儿子)",
@@ -194,7 +194,7 @@ static P: LazyLock<Patterns> = LazyLock::new(|| {
             r"[A-Za-z0-9._%+-]{2,}\s*[@＠]\s*[A-Za-z0-9-]+\s*[.．。]\s*(?:com|cn|net|org|edu|gov)(?:\s*[.．。]\s*cn)?",
         ),
         weak_intro: r(
-            r"(?:叫|名叫|村民|居民|群众|人员|男子|女子|妇女|老人|老汉|农民|俺村|我村|本村|我们村|俺们村|邻村|同村|隔壁村|村里|俺庄|俺庄上|庄上|邻居|同事|朋友|其中|就是|老板姓[\p{Han}]|姓[\p{Han}]，?)[:\s]*",
+            r"(?:叫|名叫|乳名|小名|村民|居民|群众|人员|男子|女子|妇女|老人|老汉|农民|外地人员?|本地人员?|外村人员?|本村人员?|外乡人员?|同村人员?|俺村|我村|本村|我们村|俺们村|邻村|同村|隔壁村|村里|俺庄|俺庄上|庄上|邻居|东邻|西邻|南邻|北邻|对门|同事|朋友|其中|就是|责令|要求|督促|通知|告知|约谈|劝离|批评|处罚|老板姓[\p{Han}]|姓[\p{Han}]，?)[:\s]*",
         ),
         village_then_name: r(r"(?:村|庄|屯|寨|社区|组)(?:的|村民|居民)?"),
         v_label: r(r"(?:^|[^A-Za-z])[Vv]\s*[:：]\s*([A-Za-z0-9][-_A-Za-z0-9]{4,29})"),
@@ -261,9 +261,14 @@ fn chains(t: &str) -> Vec<Chain> {
                 chain.digits.push((if c == 'x' { 'X' } else { c }, b, b + c.len_utf8()));
                 j += 1;
             }
-            // Separators (at most three) and another digit after them?
+            // Separators (at most three) and another digit after them? A line break counts too after a
+            // short group (a number written over several lines: 138⏎0393⏎5527).
+            let group_len = chain.digits.len() - chain.groups.last().copied().unwrap_or(0);
             let mut k = j;
-            while k < chars.len() && k - j < 3 && is_digit_sep(chars[k].1) && chars[k].1 != '*' {
+            while k < chars.len()
+                && k - j < 3
+                && ((is_digit_sep(chars[k].1) && chars[k].1 != '*') || (chars[k].1 == '\n' && group_len <= 4))
+            {
                 k += 1;
             }
             if k > j && k < chars.len() && chars[k].1.is_ascii_digit() {
@@ -293,7 +298,11 @@ fn phone_context(t: &str, at: usize) -> bool {
 
 /// Whether the text before `at` says the number is a public one (a hotline, an office).
 fn public_context(t: &str, at: usize) -> bool {
-    let before = &t[back(t, at, 14)..at];
+    // The words before the number, and a bracketed note right after it (…（督察组内部转接）).
+    let after_end = t[at..].char_indices().nth(24).map_or(t.len(), |(i, _)| at + i);
+    let after = &t[at..after_end];
+    let bracket = after.find(['(', '（']).map(|i| &after[i..]).unwrap_or("");
+    let before = format!("{}{bracket}", &t[back(t, at, 14)..at]);
     [
         "热线",
         "举报电话",
@@ -376,7 +385,15 @@ fn identifying_number(d: &[char], s: &str, t: &str, at: usize) -> Option<PiiKind
     }
     let mobile = |m: &str| m.len() == 11 && m.starts_with('1') && matches!(m.as_bytes()[1], b'3'..=b'9');
     if d.len() == 18 && id18_valid(d) {
-        return Some(PiiKind::IdNumber);
+        // A permit, case or filing number of 18 digits is not an ID card (施工许可证号4109…).
+        let before = &t[back(t, at, 10)..at];
+        let permit = ["许可证", "证号", "编号", "案号", "文号", "批准号", "备案号", "登记号", "代码"]
+            .iter()
+            .any(|w| before.contains(w))
+            && !before.contains("身份证");
+        if !permit {
+            return Some(PiiKind::IdNumber);
+        }
     }
     if d.len() == 15
         && d.iter().all(char::is_ascii_digit)
@@ -471,19 +488,41 @@ pub(crate) fn detect(norm: &Norm, known: &Known, public_numbers: &[String]) -> V
         }
     }
     for c in p.account.captures_iter(t).chain(p.v_label.captures_iter(t)) {
-        if let Some(m) = c.get(1) {
+        // A label inside a longer code (…UWX52K…) is no label.
+        let glued = c.get(0).is_some_and(|all| {
+            t[..all.start()].chars().next_back().is_some_and(|b| b.is_ascii_alphanumeric())
+                && all.as_str().starts_with(|ch: char| ch.is_ascii_alphabetic())
+        });
+        if let Some(m) = c.get(1)
+            && !glued
+        {
             push(&mut hits, m.start(), m.end(), PiiKind::Account, PiiKind::Account.token());
         }
     }
     for c in
         p.at_handle.captures_iter(t).chain(p.username.captures_iter(t)).chain(p.account_cn.captures_iter(t))
     {
+        let in_email = c.get(0).is_some_and(|all| {
+            all.as_str().starts_with('@')
+                && (t[..all.start()].chars().next_back().is_some_and(|b| b.is_ascii_alphanumeric() || b == '_')
+                    // A local part this firewall already hid was glued to the @ the same way.
+                    || ["某", "【电话】", "【邮箱】", "【账号】"].iter().any(|k| t[..all.start()].ends_with(k)))
+        });
         if let Some(m) = c.get(1).or_else(|| c.get(2))
             && !is_institution(m.as_str())
+            && !in_email
         {
             push(&mut hits, m.start(), m.end(), PiiKind::Account, PiiKind::Account.token());
         }
     }
+    // 手机尾号6621: the tail of a phone is still the phone's.
+    static TAIL: LazyLock<Regex> = LazyLock::new(|| re(r"尾号\s*(\d{3,4})"));
+    for c in TAIL.captures_iter(t) {
+        if let Some(m) = c.get(1) {
+            push(&mut hits, m.start(), m.end(), PiiKind::Phone, PiiKind::Phone.token());
+        }
+    }
+    plates(t, &mut hits);
     // The case's own literals (e-mail, handles) and names, however spaced.
     let lower = if known.literals.is_empty() { String::new() } else { t.to_lowercase() };
     if !known.literals.is_empty() && lower.len() == t.len() {
@@ -512,9 +551,99 @@ pub(crate) fn detect(norm: &Norm, known: &Known, public_numbers: &[String]) -> V
     }
 
     names_in_text(t, &mut hits);
+    // Once a name, always a name: every other occurrence of a name found anywhere in the text.
+    let found: Vec<String> = hits
+        .iter()
+        .filter(|h| {
+            h.kind == PiiKind::Name
+                && t[h.start..h.end].chars().count() >= 2
+                && !t[h.start..h.end].contains('某')
+        })
+        .map(|h| t[h.start..h.end].to_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for name in &found {
+        for (i, _) in t.match_indices(name.as_str()) {
+            let after = t[i + name.len()..].chars().next();
+            if !after.is_some_and(|c| crate::names::PLACE_AFTER.contains(&c)) {
+                push(&mut hits, i, i + name.len(), PiiKind::Name, "某某");
+            }
+        }
+    }
+    spellings(t, &mut hits);
     addresses(t, &mut hits);
     residence(t, &mut hits);
     hits
+}
+
+/// A name spelled out character by character, as callers do on the hotline (弓长张, 玉石的玉,
+/// 三点水的汪): the split-character forms of surnames always (they exist only to spell a name);
+/// a character described by a word or a radical when it is a character of a name found in the
+/// text, or follows 姓/叫 closely.
+fn spellings(t: &str, hits: &mut Vec<Hit>) {
+    static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"弓长张|立早章|耳东陈|木子李|口天吴|双木林|古月胡|草头黄|三横王|人可何|言午许|走肖赵|文刀刘|双口吕|木易杨|子小孙|禾呈程|关耳郑|耳东的陈|弓长的张|木子的李|立早的章|古月的胡|口天的吴|言午的许|走肖的赵|文刀的刘",
+        )
+    });
+    static DESCRIBED: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:(\p{Han}{1,2})|三点水|两点水|草字头|木字旁|提手旁|单人旁|双人旁|言字旁|金字旁|宝盖头|竹字头|绞丝旁|口字旁|土字旁|女字旁|日字旁|王字旁|火字旁|走之旁|耳刀旁|月字旁|石字旁|山字旁|三撇)的(\p{Han})",
+        )
+    });
+    for m in SPLIT.find_iter(t) {
+        push(hits, m.start(), m.end(), PiiKind::Name, "某");
+    }
+    let name_chars: String = hits
+        .iter()
+        .filter(|h| h.kind == PiiKind::Name && !t[h.start..h.end].contains('某'))
+        .map(|h| &t[h.start..h.end])
+        .collect();
+    for c in DESCRIBED.captures_iter(t) {
+        let (Some(all), Some(ch)) = (c.get(0), c.get(2)) else { continue };
+        let ch_str = ch.as_str();
+        // 玉石的玉: the describing word holds the character itself.
+        if c.get(1).is_some_and(|w| !w.as_str().contains(ch_str)) {
+            continue;
+        }
+        // A spelling stands on its own between separators (，玉石的玉，), not inside a sentence
+        // (陈村的陈大娘).
+        let alone = |c: Option<char>| c.is_none_or(|c| !is_han(c));
+        if !alone(t[..all.start()].chars().next_back()) || !alone(t[all.end()..].chars().next()) {
+            continue;
+        }
+        let window = &t[back(t, all.start(), 16)..all.start()];
+        if name_chars.contains(ch_str) || window.contains('姓') || window.contains('叫') {
+            push(hits, all.start(), all.end(), PiiKind::Name, "某");
+        }
+    }
+}
+
+/// A car's plate tied to a private person (我的车是豫J·D86Q1, 车主某某): hidden; a plate in a sentence about
+/// a company's vehicles (渣土运输有限公司的车) stays.
+fn plates(t: &str, hits: &mut Vec<Hit>) {
+    static PLATE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][·・.\s-]?[A-Z0-9]{5,6}")
+    });
+    for m in PLATE.find_iter(t) {
+        let from = t[..m.start()]
+            .rfind(['。', '；', ';', '\n', '！', '？'])
+            .map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
+        let to = t[m.end()..].find(['。', '；', ';', '\n', '！', '？']).map_or(t.len(), |i| m.end() + i);
+        let sentence = &t[from..to];
+        let company =
+            ["公司", "厂", "站", "运输", "集团", "单位", "项目", "工地", "企业", "商砼", "罐车", "渣土车"]
+                .iter()
+                .any(|w| sentence.contains(w));
+        let person =
+            ["我的车", "俺的车", "我开", "俺开", "私家车", "个人", "本村", "村民", "我家", "摊贩", "流动"]
+                .iter()
+                .any(|w| sentence.contains(w));
+        if person || !company {
+            push(hits, m.start(), m.end(), PiiKind::Account, "【车牌】");
+        }
+    }
 }
 
 /// Two-letter words whose second letter is a surname (公司, 保安): not a surname before 老板/大哥.
@@ -576,6 +705,10 @@ const SURNAME_ENDED_WORDS: &[&str] = &[
 
 /// Government, media and company accounts are public (`@濮阳发布`, `@濮阳生态环境`).
 pub(crate) fn is_institution(handle: &str) -> bool {
+    // 大河报, 人民网, 濮阳电视台: media by their last letter.
+    if handle.ends_with(['报', '网', '台']) && handle.chars().count() >= 3 {
+        return true;
+    }
     [
         "发布",
         "生态环境",
@@ -831,6 +964,36 @@ fn names_in_text(t: &str, hits: &mut Vec<Hit>) {
             }
         }
     }
+    // A name in quotes after what says it is one (窑主叫“黑蛋”, 原录入为“官雪莲”).
+    static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
+        re(r#"(?:叫|名叫|乳名|小名|名为|写作|录入为|称作|绰号|外号)\s*[“"「『]([\p{Han}]{2,4})[”"」』]"#)
+    });
+    for c in QUOTED.captures_iter(t) {
+        if let Some(m) = c.get(1) {
+            push(hits, m.start(), m.end(), PiiKind::Name, "某某");
+        }
+    }
+    // Names in Latin letters after an English lead-in or a dash (I am Liu Xiaoyan; — Liu Xiaoyan).
+    static LATIN: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i:i am|i'm|my name is|name\s*[:：]|this is|signed)\s+([A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})|[—–-]{1,2}\s*([A-Z][a-z]+ [A-Z][a-z]+)\b",
+        )
+    });
+    for c in LATIN.captures_iter(t) {
+        if let Some(m) = c.get(1).or_else(|| c.get(2)) {
+            push(hits, m.start(), m.end(), PiiKind::Name, "某某");
+        }
+    }
+    // A name before the courtesy of a letter's close (陳國棟 敬上, 司馬懷遠 謹上).
+    static CLOSE: LazyLock<Regex> =
+        LazyLock::new(|| re(r"([\p{Han}]{2,4})\s*(?:敬上|谨上|謹上|拜上|敬启|敬啟|谨启|叩上|顿首|頓首)"));
+    for c in CLOSE.captures_iter(t) {
+        if let Some(m) = c.get(1)
+            && let Some(n) = name_at(m.as_str())
+        {
+            push(hits, m.start(), m.start() + n, PiiKind::Name, "某某");
+        }
+    }
     // Nicknames after what says they are one (外号叫黑娃, 人称刀疤李), and 张家老二.
     for c in p.alias.captures_iter(t) {
         if let Some(m) = c.get(1) {
@@ -861,8 +1024,9 @@ fn names_in_text(t: &str, hits: &mut Vec<Hit>) {
             for &st in starts.iter().rev() {
                 let cand = &before[st..];
                 let prev = before[..st].chars().next_back();
-                let boundary =
-                    prev.is_none_or(|c| !is_han(c) || "叫是的和跟向给找位名个有说请被让联系问".contains(c));
+                let boundary = prev.is_none_or(|c| {
+                    !is_han(c) || "叫是的和跟向给找位名个有说请被让联系问壁邻门我俺".contains(c)
+                });
                 let full = cand.chars().count() >= 2 && name_at(cand) == Some(cand.len());
                 let surname = surname_at(cand) == Some(cand.len());
                 // A surname alone before a longer honorific needs no boundary (联系刘女士), unless it ends
@@ -1001,9 +1165,8 @@ fn addresses(t: &str, hits: &mut Vec<Hit>) {
         }
     }
     // Compound + building/unit numbers anywhere (幸福小区3号楼2单元501) are a home address.
-    static UNIT_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"\d+\s*(?:号楼|号院|栋|幢|排|单元|楼|层|室|户|号|门|组)")
-    });
+    static UNIT_TOKEN: LazyLock<Regex> =
+        LazyLock::new(|| re(r"\d+\s*(?:号楼|号院|栋|幢|排|单元|楼|层|室|户|号|门|组)"));
     // Only details with a number are hidden anywhere; a text without digits has none.
     let digits = t.bytes().any(|b| b.is_ascii_digit());
     for m in p.address_detail.find_iter(t).filter(|_| digits) {
@@ -1022,9 +1185,13 @@ fn addresses(t: &str, hits: &mut Vec<Hit>) {
             push(hits, g.start(), g.end(), PiiKind::Address, PiiKind::Address.token());
         }
     }
-    for re in [&p.door_no, &p.house_no] {
-        for m in re.find_iter(t) {
-            push(hits, m.start(), m.end(), PiiKind::Address, PiiKind::Address.token());
+    for pat in [&p.door_no, &p.house_no] {
+        for m in pat.find_iter(t) {
+            let shop =
+                ["底商", "商铺", "门面", "门市", "楼顶", "屋顶"].iter().any(|w| t[m.end()..].starts_with(w));
+            if !shop {
+                push(hits, m.start(), m.end(), PiiKind::Address, PiiKind::Address.token());
+            }
         }
     }
 }
@@ -1037,23 +1204,41 @@ static SOURCE_AT_HOME: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|e| panic!("{e}"))
 });
 
-/// Whether the text places the complained-of source where the complainant lives. A village word
-/// (村里, 村东头) counts only as the complainant's own (俺村, 本村, or standing alone), not as the end
-/// of another village's name (西岳村北边).
-fn source_at_home(t: &str) -> bool {
+/// Whether the text places the complained-of source where the complainant lives (the residence
+/// is `t[s..e]`). A village word (村里, 村东头, 社区北侧) counts only as the complainant's own (俺村,
+/// 本村, or standing alone), not as the end of another place's name (西岳村北边, 后漳消社区北侧;
+/// 小区 is a common noun, 反映小区南边 is the complainant's own);
+/// and standing alone it refers to another village when the text names one (前任寨村的养猪户…排到
+/// 村西渠里).
+fn source_at_home(t: &str, s: usize, e: usize) -> bool {
+    const OWN: &str = "俺我本咱们这全整个在是的说就到从往同";
+    let bare = |at: usize| t[..at].chars().next_back().is_none_or(|c| !is_han(c) || OWN.contains(c));
+    let other_place = || {
+        static PLACE: LazyLock<Regex> = LazyLock::new(|| re(r"\p{Han}(?:村|社区)"));
+        let full = &t[s..e];
+        let mentions: Vec<(usize, usize)> = t.match_indices(full).map(|(i, f)| (i, i + f.len())).collect();
+        PLACE.find_iter(t).any(|m| {
+            let outside = !mentions.iter().any(|&(a, b)| a <= m.start() && m.end() <= b);
+            outside
+                && !OWN.contains(m.as_str().chars().next().unwrap_or('的'))
+                && !t[m.end()..].starts_with(|c: char| "民乡镇集街".contains(c))
+        })
+    };
     SOURCE_AT_HOME.find_iter(t).any(|m| {
-        !m.as_str().starts_with('村')
-            || t[..m.start()]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !is_han(c) || "俺我本咱们这全整个在是的说就到从往".contains(c))
+        let word = m.as_str();
+        if !(word.starts_with('村') || word.starts_with("社区")) {
+            return true;
+        }
+        bare(m.start()) && !other_place()
     })
 }
 
 /// Whether the text places the source in or by the complainant's own building or compound.
 fn source_at_compound(t: &str) -> bool {
     static AT: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"小区[东西南北里内外边旁后前门楼锅]|(?:本|我们|俺们|咱)小区|楼下|楼上|楼后|楼前|楼顶|院里|院内|家门口|(?:我|俺|咱)家(?:旁边|附近|后面|前面|对面|楼下|楼上|门口|隔壁)")
+        re(
+            r"小区[东西南北里内外边旁后前门楼锅]|(?:本|我们|俺们|咱)小区|楼下|楼上|楼后|楼前|楼顶|院里|院内|家门口|(?:我|俺|咱)家(?:旁边|附近|后面|前面|对面|楼下|楼上|门口|隔壁)",
+        )
     });
     AT.is_match(t)
 }
@@ -1088,22 +1273,25 @@ fn below_township(text: &str) -> usize {
 /// source's location is public — and only dwelling details go; otherwise it becomes `某社区`/`某村`.
 fn residence(t: &str, hits: &mut Vec<Hit>) {
     static SELF_IS: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?:我是|本人是|本人系|俺是|咱是|我们是|我们都是|俺们是|我系|我老家是|俺老家是|老家是|我也是|俺也是|(?:来电人|举报人|反映人|投诉人|来信人|当事人|来访人)(?:称其?|说其?)?(?:为|是|系))([^，,。；;！!？?\n：:]{2,24}?)(?:的村民|的居民|村民|居民|住户|业主|的住户|的业主|的|哩|嘞|滴|人)")
+        re(
+            r"(?:我是|本人是|本人系|俺是|咱是|我们是|我们都是|俺们是|我系|我老家是|俺老家是|老家是|我也是|俺也是|(?:来电人|举报人|反映人|投诉人|来信人|当事人|来访人)(?:称其?|说其?)?(?:为|是|系))([^，,。；;！!？?\n：:]{2,24}?)(?:的村民|的居民|村民|居民|住户|业主|的住户|的业主|的|哩|嘞|滴|人)",
+        )
     });
     static SELF_LIVES: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?:我家住|我家在|俺家住|俺家在|咱家在|家住|本人住|本人家住|我住|住在|我们住|俺住|现居住于|居住在|老家在|老家住|我在|俺在|本人在|我就住|就住在|(?:^|[，,。；;、\s（(])住)(?:在|于)?([^，,。；;！!？?\n：:]{2,30})")
+        re(
+            r"(?:我家住|我家在|俺家住|俺家在|咱家在|家住|本人住|本人家住|我住|住在|我们住|俺住|现居住于|居住在|老家在|老家住|我在|俺在|本人在|我就住|就住在|(?:举报人|来电人|反映人|投诉人|来信人|当事人|其|母亲|父亲|家属|老人|亲属)(?:家)?住|(?:^|[，,。；;、\s（(])住)(?:在|于)?([^，,。；;！!？?\n：:]{2,30})",
+        )
     });
     const SUFFIXES: &[&str] = &["社区", "小区", "新村", "家园", "花园", "村", "庄", "屯", "寨", "集", "营"];
     const STOP: &str = "的在住于是到了个那这说和与及我你他她们家有路街道巷";
     static SELF_NAMED: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?:我是|俺是|本人是|我叫|俺叫)([^，,。；;！!？?\n：:]{2,14}?(?:村|社区|庄|屯|寨))")
+        re(r"(?:我是|俺是|本人是|我叫|俺叫|——|—|--)\s*([^，,。；;！!？?\n：:—]{2,14}?(?:村|社区|庄|屯|寨))")
     });
     // 来电人称王建国是王助镇大村村民: a person (named, or 其/他/她) said to live somewhere.
-    static THIRD: LazyLock<Regex> = LazyLock::new(|| {
-        re(r"(?:是|系|为)([^，,。；;！!？?\n：:]{2,16}?)(?:的村民|的居民|村民|居民)")
-    });
-    for (k, re) in [&*SELF_IS, &*SELF_LIVES, &*SELF_NAMED, &*THIRD].into_iter().enumerate() {
-        for c in re.captures_iter(t) {
+    static THIRD: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(?:是|系|为)([^，,。；;！!？?\n：:]{2,16}?)(?:的村民|的居民|村民|居民)"));
+    for (k, pat) in [&*SELF_IS, &*SELF_LIVES, &*SELF_NAMED, &*THIRD].into_iter().enumerate() {
+        for c in pat.captures_iter(t) {
             let Some(place) = c.get(1) else { continue };
             if k == 3 {
                 let Some(all) = c.get(0) else { continue };
@@ -1117,8 +1305,11 @@ fn residence(t: &str, hits: &mut Vec<Hit>) {
                     continue;
                 }
             }
-            // 我是前草场村刘广田: only when a name follows the place.
-            if k == 2 && name_at(&t[place.end()..]).is_none() {
+            // 我是前草场村刘广田, a signature —— 侯耿村王五: only when a name follows the place.
+            if k == 2
+                && name_at(&t[place.end()..]).is_none()
+                && !hits.iter().any(|h| h.kind == PiiKind::Name && h.start == place.end())
+            {
                 continue;
             }
             let text = place.as_str();
@@ -1151,6 +1342,11 @@ fn residence(t: &str, hits: &mut Vec<Hit>) {
                 .take(6)
                 .last()
                 .map_or(head.len(), |(_, (i, _))| i);
+            // 隔壁侯耿村: a word of position before the name is not part of it.
+            let base_start = ["隔壁", "旁边", "对面", "附近", "邻近", "邻村", "前面", "后面"]
+                .iter()
+                .find(|w| head[base_start..].starts_with(**w) && head.len() > base_start + w.len())
+                .map_or(base_start, |w| base_start + w.len());
             let base = &head[base_start..];
             if base.is_empty() || base.starts_with('某') {
                 continue;
@@ -1163,16 +1359,29 @@ fn residence(t: &str, hits: &mut Vec<Hit>) {
             }
             // Named again (as the full name, or as the base not followed by a township word)?
             let full = &t[s..e];
+            // A mention that is itself the complainant placing himself (家在…, —— X村老贾) says
+            // nothing about where the source is.
+            let placing = |hay: &str, i: usize| {
+                let lead = hay[..i].trim_end();
+                ["住", "住在", "家在", "—", "我是", "俺是", "隔壁"].iter().any(|w| lead.ends_with(w))
+            };
             let again = |hay: &str| {
-                hay.contains(full)
+                hay.match_indices(full).any(|(i, _)| !placing(hay, i))
                     || (base.chars().count() >= 2
                         && hay.match_indices(base).any(|(i, _)| {
                             !hay[i + base.len()..].starts_with(|c: char| "镇乡县区市街".contains(c))
+                                && !placing(hay, i)
                         }))
             };
             let elsewhere = again(&t[..s]) || again(&t[e..]);
-            if !elsewhere && !source_at_home(t) {
+            if !elsewhere && !source_at_home(t, s, e) {
                 push(hits, s, e, PiiKind::Residence, format!("某{suffix}"));
+            }
+            // 其住邢楼村后街: the street or lane inside the village is a dwelling detail either way.
+            static LANE: LazyLock<Regex> =
+                LazyLock::new(|| re(r"^(?:前|后|东|西|南|北|中|大|小)?(?:街|胡同|巷)(?:\d+号)?"));
+            if let Some(l) = LANE.find(&t[e..]) {
+                push(hits, e, e + l.end(), PiiKind::Address, PiiKind::Address.token());
             }
         }
     }

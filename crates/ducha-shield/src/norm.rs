@@ -104,6 +104,7 @@ impl Norm {
             read_char(sh.c, |r| out.push(Ch { c: r, start, end }));
         }
         chinese_numerals(&mut out);
+        letters_for_digits(&mut out);
         let out = drop_spacing_between_han(out);
         let mut text = String::with_capacity(out.len() * 3);
         let mut src = Vec::with_capacity(out.len() * 3);
@@ -157,7 +158,8 @@ pub fn is_invisible(c: char) -> bool {
         return c.is_ascii_control() && c != '\n' && c != '\t';
     }
     // Ideographs, CJK punctuation and full-width forms are visible: no table lookup for them.
-    if matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}' | '\u{2018}'..='\u{201F}') {
+    if matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF5E}' | '\u{2018}'..='\u{201F}')
+    {
         return false;
     }
     matches!(
@@ -180,7 +182,10 @@ fn read_char(c: char, mut push: impl FnMut(char)) {
     // Fast paths for what Chinese text is mostly made of (their NFKC forms, without the lookup):
     // ideographs and CJK punctuation stay, full-width ASCII folds to ASCII, curly quotes stay.
     match c {
-        '\u{4E00}'..='\u{9FFF}' | '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{301F}' | '\u{2018}'..='\u{201F}' => {
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3001}'..='\u{3006}'
+        | '\u{3008}'..='\u{301F}'
+        | '\u{2018}'..='\u{201F}' => {
             return push(c);
         }
         '\u{3000}' => return push(' '),
@@ -377,14 +382,92 @@ fn is_han(c: char) -> bool {
     crate::is_han(c)
 }
 
+/// Letters written for digits inside a number (l38-O393-4O2l: l and I for 1, O and o for 0): read as
+/// digits when the run, separators aside, holds at least seven real digits and at most about half
+/// as many letters.
+fn letters_for_digits(chars: &mut [Ch]) {
+    let lookalike = |c: char| matches!(c, 'O' | 'o' | 'l' | 'I');
+    let sep = |c: char| matches!(c, '-' | ' ' | '.' | '/');
+    let mut i = 0;
+    while i < chars.len() {
+        if !(chars[i].c.is_ascii_digit() || lookalike(chars[i].c)) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut j = i;
+        let (mut digits, mut letters) = (0, 0);
+        while j < chars.len() && (chars[j].c.is_ascii_digit() || lookalike(chars[j].c) || sep(chars[j].c)) {
+            if chars[j].c.is_ascii_digit() {
+                digits += 1;
+            } else if lookalike(chars[j].c) {
+                letters += 1;
+            }
+            j += 1;
+        }
+        // Not part of a word (Hello, Old): the run must not touch other letters.
+        let glued = start > 0 && chars[start - 1].c.is_ascii_alphabetic()
+            || j < chars.len() && chars[j].c.is_ascii_alphabetic();
+        if digits >= 7 && letters >= 1 && letters * 2 <= digits + 1 && !glued {
+            for ch in &mut chars[start..j] {
+                ch.c = match ch.c {
+                    'O' | 'o' => '0',
+                    'l' | 'I' => '1',
+                    c => c,
+                };
+            }
+        }
+        i = j.max(i + 1);
+    }
+}
+
 /// Step 6: spaces and dots between two Chinese characters are not read.
 fn drop_spacing_between_han(chars: Vec<Ch>) -> Vec<Ch> {
     static SPACING: LazyLock<Vec<char>> = LazyLock::new(|| {
         vec![' ', '·', '•', '・', '‧', '.', '∙', '⋅', '_', '-', '—', '–', '/', '\\', '|', '~', '*', '+']
     });
+    // A short run of Han characters that stands alone on its side of a line break: one or
+    // two characters, bounded by the start or end of the text or a break or separator.
+    let boundary = |c: char| matches!(c, '\n' | ':' | '：' | ',' | '，' | '。' | ' ' | '、');
+    let alone = |k: usize, backwards: bool| {
+        let mut run = 0;
+        let mut at = k;
+        loop {
+            let Some(ch) = chars.get(at) else { return run > 0 };
+            if boundary(ch.c) {
+                return run > 0;
+            }
+            if !is_han(ch.c) || run == 2 {
+                return false;
+            }
+            run += 1;
+            if backwards {
+                if at == 0 {
+                    return true;
+                }
+                at -= 1;
+            } else {
+                at += 1;
+            }
+        }
+    };
     let mut out: Vec<Ch> = Vec::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {
+        let line_break_in_name = chars[i].c == '\n'
+            && i > 0
+            && is_han(chars[i - 1].c)
+            && chars.get(i + 1).is_some_and(|n| is_han(n.c))
+            && alone(i - 1, true)
+            && alone(i + 1, false);
+        if line_break_in_name {
+            let s = chars[i].start;
+            let mut next = chars[i + 1];
+            next.start = next.start.min(s);
+            out.push(next);
+            i += 2;
+            continue;
+        }
         if SPACING.contains(&chars[i].c) && out.last().is_some_and(|p| is_han(p.c)) {
             let mut j = i;
             while j < chars.len() && SPACING.contains(&chars[j].c) && j - i < 3 {

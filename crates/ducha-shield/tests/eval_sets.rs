@@ -1,9 +1,8 @@
 //! The firewall on its labelled sets, side by side: the triage set it was developed beside
 //! (`crates/ducha-triage/eval/complaints.jsonl`, its `pii`/`keep` labels), set 1 (written blind, first
-//! measured blind, then retired to the training side: `eval/set-1/`) and the blind set written by
-//! someone who never read this code (`eval/blind/`). Only counts are printed — no blind text — so the
-//! blind set is measured without being read. The blind floors are the figures measured when the set
-//! was first scored (a regression guard, not a target tuned against).
+//! measured blind, then retired to the training side: `eval/set-1/`), set 2 (the same story:
+//! `eval/set-2/`). Only counts are printed, so a set still blind is measured without being read.
+//! The floors are the figures measured on each set (a regression guard, not a target tuned against).
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
@@ -75,26 +74,23 @@ fn print(name: &str, s: &Score) {
 fn firewall_own_and_blind_sets() {
     let own = score(&own_set());
     let set1 = score(&jsonl(include_str!("../eval/set-1/pii-blind-1.jsonl")));
-    let blind = score(&jsonl(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/eval/blind/pii-blind-2.jsonl"))
-            .unwrap_or_default(),
-    ));
+    let set2 = score(&jsonl(include_str!("../eval/set-2/pii-blind-2.jsonl")));
     print("own set (triage complaints.jsonl)", &own);
     print("set 1, retired blind set (eval/set-1/)", &set1);
-    print("blind set 2 (eval/blind/pii-blind-2.jsonl)", &blind);
+    print("set 2, retired blind set (eval/set-2/)", &set2);
     assert!(own.all.recall() >= 1.0, "own set recall {:.3}", own.all.recall());
     assert!(own.all.kept() >= 0.99, "own set kept {:.3}", own.all.kept());
     assert!(set1.all.recall() >= SET1_RECALL_FLOOR, "set 1 recall {:.4}", set1.all.recall());
     assert!(set1.all.kept() >= 0.99, "set 1 kept {:.4}", set1.all.kept());
-    assert!(blind.all.recall() >= BLIND_RECALL_FLOOR, "blind recall {:.4}", blind.all.recall());
-    assert!(blind.all.kept() >= BLIND_KEPT_FLOOR, "blind kept {:.4}", blind.all.kept());
+    assert!(set2.all.recall() >= SET2_RECALL_FLOOR, "set 2 recall {:.4}", set2.all.recall());
+    assert!(set2.all.kept() >= SET2_KEPT_FLOOR, "set 2 kept {:.4}", set2.all.kept());
 }
 
 /// Set 1 after its misses were learned from: 444 of 445.
 const SET1_RECALL_FLOOR: f64 = 0.997;
 
-/// Measured on the first scoring of blind set 2 (docs/PERFORMANCE.md, "The identity firewall"):
-/// 359 of 394 identifying strings hidden (91.1 %), 727 of 736 names kept (98.8 %). The redactor before
-/// the firewall: 203 of 394 (51.5 %), 725 kept, and it panicked on one line (mathematical digits).
-const BLIND_RECALL_FLOOR: f64 = 0.911;
-const BLIND_KEPT_FLOOR: f64 = 0.987;
+/// Set 2 was first scored blind at 359 of 394 identifying strings hidden (91.1 %), 727 of 736 names
+/// kept (98.8 %) (docs/PERFORMANCE.md, "The identity firewall"); these floors are its figures after
+/// its misses were learned from: 392 of 394, 729 of 736.
+const SET2_RECALL_FLOOR: f64 = 0.994;
+const SET2_KEPT_FLOOR: f64 = 0.990;

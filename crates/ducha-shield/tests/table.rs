@@ -243,3 +243,55 @@ fn firewall_many_texts_in_one_pass_equal_one_by_one() {
     let many: Vec<String> = s.screen_many(&texts[..6]).into_iter().map(|x| x.into_string()).collect();
     assert_eq!(many, one_by_one[..6]);
 }
+
+#[test]
+fn firewall_names_spelled_out_on_the_hotline() {
+    for (text, pii, keep) in [
+        (
+            "我姓张，弓长张，叫张玉芬，玉石的玉，芬芳的芬，电话没变",
+            &["弓长张", "张玉芬", "玉石的玉", "芬芳的芬"][..],
+            &["电话没变"][..],
+        ),
+        ("我姓汪，三点水的汪，家住附近", &["三点水的汪"], &["家住附近"]),
+        ("木子李，李红霞，红色的红", &["木子李", "李红霞", "红色的红"], &[]),
+        // A word, its 的, a character that starts another word: a sentence, not a spelling.
+        ("陈村的陈大娘说过这事，我叫陈卫东", &["陈卫东", "陈大娘"], &["陈村的"]),
+    ] {
+        check(text, &none(), pii, keep);
+    }
+}
+
+#[test]
+fn firewall_the_source_in_another_village_leaves_the_home_village_identifying() {
+    // 村西 here is the named source village's, so the complainant's own village goes.
+    check(
+        "梨园乡前任寨村的养猪户，猪粪水直排到村西渠里。反映人家住梨园乡后任寨村，手机号186 0393 2751。",
+        &none(),
+        &["后任寨村", "186 0393 2751"],
+        &["前任寨村", "梨园乡"],
+    );
+    // Another place's 社区北侧 is not the complainant's home.
+    check(
+        "到后漳消社区北侧废品站检查。举报人潘志远，家住王助镇大村，与经营者同村。",
+        &none(),
+        &["潘志远", "大村"],
+        &["后漳消社区北侧", "王助镇"],
+    );
+    // Placing himself twice (家在隔壁…, a signature) is no sign that the source is there.
+    check(
+        "塑料厂就在韩张镇西耿村村西，我家在隔壁侯耿村，天天闻焦糊味。—— 侯耿村老贾",
+        &none(),
+        &["侯耿村", "老贾"],
+        &["韩张镇西耿村村西", "我家在隔壁"],
+    );
+    // Standing alone, with no other village named, 村里 is the complainant's own: the name stays.
+    check("我家住东陈庄村，村里有个塑料厂天天烧东西。", &none(), &[], &["东陈庄村"]);
+}
+
+#[test]
+fn firewall_letters_written_for_digits_and_a_county_named_like_a_name() {
+    check("我电话 l38-O393-4O2l（l是1，O是0）", &none(), &["l38-O393-4O2l"], &[]);
+    check("Hello 2023 Old", &none(), &[], &["Hello 2023 Old"]);
+    check("河北大名金滩镇那个化工厂夜里又排", &none(), &[], &["大名金滩镇"]);
+    check("他大名叫王铁柱，在厂里干活", &none(), &["王铁柱"], &["在厂里干活"]);
+}
