@@ -75,15 +75,19 @@ fn firewall_own_and_blind_sets() {
     let own = score(&own_set());
     let set1 = score(&jsonl(include_str!("../eval/set-1/pii-blind-1.jsonl")));
     let set2 = score(&jsonl(include_str!("../eval/set-2/pii-blind-2.jsonl")));
+    let set3 = score(&jsonl(include_str!("../eval/blind-3/pii-blind-3.jsonl")));
     print("own set (triage complaints.jsonl)", &own);
     print("set 1, retired blind set (eval/set-1/)", &set1);
     print("set 2, retired blind set (eval/set-2/)", &set2);
+    print("set 3, blind (eval/blind-3/)", &set3);
     assert!(own.all.recall() >= 1.0, "own set recall {:.3}", own.all.recall());
     assert!(own.all.kept() >= 0.99, "own set kept {:.3}", own.all.kept());
     assert!(set1.all.recall() >= SET1_RECALL_FLOOR, "set 1 recall {:.4}", set1.all.recall());
     assert!(set1.all.kept() >= 0.99, "set 1 kept {:.4}", set1.all.kept());
     assert!(set2.all.recall() >= SET2_RECALL_FLOOR, "set 2 recall {:.4}", set2.all.recall());
     assert!(set2.all.kept() >= SET2_KEPT_FLOOR, "set 2 kept {:.4}", set2.all.kept());
+    assert!(set3.all.recall() >= SET3_RECALL_FLOOR, "set 3 recall {:.4}", set3.all.recall());
+    assert!(set3.all.kept() >= SET3_KEPT_FLOOR, "set 3 kept {:.4}", set3.all.kept());
 }
 
 /// Set 1 after its misses were learned from: 444 of 445.
@@ -94,3 +98,8 @@ const SET1_RECALL_FLOOR: f64 = 0.997;
 /// its misses were learned from: 392 of 394, 729 of 736.
 const SET2_RECALL_FLOOR: f64 = 0.994;
 const SET2_KEPT_FLOOR: f64 = 0.990;
+
+/// Set 3 is still blind: its first and only measurement, 420 of 480 identifying strings hidden
+/// (87.5 %), 958 of 975 names kept (98.3 %). Counts only; its misses have not been read.
+const SET3_RECALL_FLOOR: f64 = 0.875;
+const SET3_KEPT_FLOOR: f64 = 0.982;
