@@ -193,7 +193,7 @@ pub fn check_can_close(
     }
     missing.extend(report.rectification_problems().into_iter().map(|p| p.message));
     for (i, m) in report.measures.iter().enumerate() {
-        let lacks = crate::shutdown::shutdown_problems(report, m);
+        let lacks = crate::handling::shutdown_problems(report, m);
         if !lacks.is_empty() {
             missing.push(format!("第{}项措施“{}”的{}", i + 1, m.kind.label(), lacks.join("、")));
         }

@@ -18,6 +18,7 @@ pub mod cases;
 pub mod crypto;
 pub mod directory;
 pub mod disclosure;
+pub mod dup_reindex;
 pub mod extensions;
 pub mod followup;
 pub mod handling;

@@ -1,7 +1,8 @@
 //! Fresh databases for tests: a temporary SQLite file, or a new database on the PostgreSQL server
 //! named by `DUCHA_TEST_PG` (an admin URL such as `postgres://postgres@127.0.0.1:55432/postgres`,
 //! which `scripts/pg-start` prints). With `DUCHA_REQUIRE_PG=1` (set by `.ci/run`) a missing server is
-//! a failure, never a silent skip.
+//! a failure, never a silent skip. A PostgreSQL test database is dropped when its [`TestDb`] is (at the
+//! end of the test, passed or failed), so runs leave no databases behind.
 
 #![allow(clippy::disallowed_methods)] // test harness configuration comes from the environment
 
@@ -9,12 +10,44 @@ use sqlx::Executor;
 
 use crate::{Backend, Store, StoreOptions};
 
-/// Keeps a test database alive; the SQLite file goes with it.
+/// Keeps a test database alive; the SQLite file, or the PostgreSQL database, goes with it.
 #[derive(Debug)]
 pub struct TestDb {
     pub url: String,
     pub backend: Backend,
     _dir: Option<tempfile::TempDir>,
+    /// On PostgreSQL: the admin URL and the database's name, to drop it.
+    pg: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    /// Drops the PostgreSQL database (`WITH (FORCE)`: connections a test left open are closed). Runs on
+    /// a thread with its own runtime, since `drop` cannot await and may run inside the test's runtime;
+    /// a failure is reported, never a panic (this may run while a failed test unwinds).
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.pg.take() else { return };
+        let dropped = std::thread::spawn(move || -> Result<(), String> {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            rt.block_on(async {
+                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                conn.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .await
+                    .map_err(|e| format!("{name}: {e}"))?;
+                <sqlx::AnyConnection as sqlx::Connection>::close(conn).await.map_err(|e| e.to_string())
+            })
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("note: test database not dropped: {e}"),
+            Err(_) => eprintln!("note: test database not dropped: the dropping thread panicked"),
+        }
+    }
 }
 
 /// The backends the suite must run on here.
@@ -48,7 +81,7 @@ pub async fn fresh_url(backend: Backend) -> TestDb {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("tempdir");
             let url = format!("sqlite://{}", dir.path().join("test.db").display());
-            TestDb { url, backend, _dir: Some(dir) }
+            TestDb { url, backend, _dir: Some(dir), pg: None }
         }
         Backend::Postgres => {
             let admin = std::env::var("DUCHA_TEST_PG").expect("DUCHA_TEST_PG");
@@ -61,7 +94,7 @@ pub async fn fresh_url(backend: Backend) -> TestDb {
                 .await
                 .expect("create test database");
             let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
-            TestDb { url: format!("{base}/{name}"), backend, _dir: None }
+            TestDb { url: format!("{base}/{name}"), backend, _dir: None, pg: Some((admin, name)) }
         }
     }
 }

@@ -32,6 +32,10 @@
 //! (used by due times in hours and by the compression guard) treats the end of one working period and the
 //! start of the next as the same point in working time and, where it has to pick one, picks the earlier
 //! wall-clock instant (a due time of 18:00 rather than the next morning's 08:00).
+//!
+//! # Layout
+//! This module holds the holiday data and what a day is; `hours` the office hours ([`WorkingTimeConfig`],
+//! [`WorkingDuration`]); `walk` the working-time arithmetic the due-time rules share (crate-internal).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,10 +45,16 @@ use serde::{Deserialize, Serialize};
 use crate::DomainError;
 use crate::time::from_cst;
 
+mod hours;
+mod walk;
+
+pub use hours::{LunchBreak, WorkingDuration, WorkingTimeConfig};
+pub(crate) use walk::Walk;
+
 /// The built-in notices list (`data/holidays/notices.csv`).
-pub const BUILTIN_NOTICES_CSV: &str = include_str!("../../../data/holidays/notices.csv");
+pub const BUILTIN_NOTICES_CSV: &str = include_str!("../../../../data/holidays/notices.csv");
 /// The built-in holiday and make-up day rows (`data/holidays/cn.csv`).
-pub const BUILTIN_DAYS_CSV: &str = include_str!("../../../data/holidays/cn.csv");
+pub const BUILTIN_DAYS_CSV: &str = include_str!("../../../../data/holidays/cn.csv");
 
 /// The longest stretch of days one computation may walk through (about ten years). Beyond it a due time or
 /// a remaining-time text is refused rather than computed for minutes.
@@ -133,161 +143,6 @@ pub enum MissingYearPolicy {
     Refuse,
     /// Treat Saturdays and Sundays as the only days off, and say so in a warning on every result.
     WeekendsOnly,
-}
-
-/// A lunch break inside the working day; it does not count as working time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LunchBreak {
-    pub start: NaiveTime,
-    pub end: NaiveTime,
-}
-
-/// Office hours and the missing-year policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct WorkingTimeConfig {
-    /// Start of the working day (default 08:00).
-    pub workday_start: NaiveTime,
-    /// End of the working day and the hour a due time in working days falls on (default 18:00).
-    pub workday_end: NaiveTime,
-    /// Optional lunch break, not counted in working hours (default none).
-    pub lunch: Option<LunchBreak>,
-    pub missing_year: MissingYearPolicy,
-    /// 29–31 December need the next year's notice too (default true; see the module docs).
-    pub late_december_needs_next_year: bool,
-}
-
-fn hm(h: u32, m: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
-}
-
-impl Default for WorkingTimeConfig {
-    fn default() -> Self {
-        Self {
-            workday_start: hm(8, 0),
-            workday_end: hm(18, 0),
-            lunch: None,
-            missing_year: MissingYearPolicy::Refuse,
-            late_december_needs_next_year: true,
-        }
-    }
-}
-
-impl WorkingTimeConfig {
-    /// Check the hours make sense, naming the field at fault.
-    pub fn validate(&self) -> Result<(), DomainError> {
-        if self.workday_end <= self.workday_start {
-            return Err(DomainError::invalid("workday_end", "下班时间应晚于上班时间"));
-        }
-        if let Some(l) = self.lunch
-            && (l.start <= self.workday_start || l.end >= self.workday_end || l.end <= l.start)
-        {
-            return Err(DomainError::invalid("lunch", "午休时间应在上下班时间之内，且结束晚于开始"));
-        }
-        Ok(())
-    }
-
-    /// Working time in one working day.
-    pub fn day_length(&self) -> TimeDelta {
-        let full = self.workday_end - self.workday_start;
-        match self.lunch {
-            Some(l) => full - (l.end - l.start),
-            None => full,
-        }
-    }
-
-    fn morning_length(&self) -> TimeDelta {
-        match self.lunch {
-            Some(l) => l.start - self.workday_start,
-            None => self.day_length(),
-        }
-    }
-
-    /// Working time elapsed on a working day at wall-clock `t` (clamped to `[0, day_length]`).
-    pub(crate) fn offset_of(&self, t: NaiveTime) -> TimeDelta {
-        if t <= self.workday_start {
-            return TimeDelta::zero();
-        }
-        if t >= self.workday_end {
-            return self.day_length();
-        }
-        match self.lunch {
-            Some(l) if t >= l.end => self.morning_length() + (t - l.end),
-            Some(l) if t >= l.start => self.morning_length(),
-            _ => t - self.workday_start,
-        }
-    }
-
-    /// The wall-clock time at working offset `off` (in `[0, day_length]`); at the lunch boundary the
-    /// earlier time (lunch start) is chosen.
-    pub(crate) fn time_at(&self, off: TimeDelta) -> NaiveTime {
-        match self.lunch {
-            Some(l) if off > self.morning_length() => l.end + (off - self.morning_length()),
-            _ => self.workday_start + off,
-        }
-    }
-
-    /// The part of `[a, b]` inside the office hours of `date`, as if `date` were a working day.
-    pub(crate) fn working_within_day(
-        &self,
-        date: NaiveDate,
-        a: DateTime<Utc>,
-        b: DateTime<Utc>,
-    ) -> TimeDelta {
-        let periods = match self.lunch {
-            Some(l) => [(self.workday_start, l.start), (l.end, self.workday_end)],
-            None => [(self.workday_start, self.workday_end), (self.workday_end, self.workday_end)],
-        };
-        periods
-            .iter()
-            .map(|(s, e)| {
-                let lo = WorkCalendar::instant(date, *s).max(a);
-                let hi = WorkCalendar::instant(date, *e).min(b);
-                if hi > lo { hi - lo } else { TimeDelta::zero() }
-            })
-            .sum()
-    }
-
-    /// `08:00—18:00`, with the lunch break when there is one.
-    pub fn hours_label(&self) -> String {
-        let f = |t: NaiveTime| t.format("%H:%M").to_string();
-        match self.lunch {
-            Some(l) => format!(
-                "{}—{}（{}—{}午休不计）",
-                f(self.workday_start),
-                f(self.workday_end),
-                f(l.start),
-                f(l.end)
-            ),
-            None => format!("{}—{}", f(self.workday_start), f(self.workday_end)),
-        }
-    }
-}
-
-/// A span of working time: whole working days or working hours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum WorkingDuration {
-    Days(u32),
-    Hours(u32),
-}
-
-impl WorkingDuration {
-    /// The same span as working time, a working day being [`WorkingTimeConfig::day_length`].
-    pub fn to_delta(self, cfg: &WorkingTimeConfig) -> TimeDelta {
-        match self {
-            WorkingDuration::Days(d) => cfg.day_length() * i32::try_from(d).unwrap_or(i32::MAX),
-            WorkingDuration::Hours(h) => TimeDelta::hours(i64::from(h)),
-        }
-    }
-
-    /// `1个工作日`, `4个工作小时`.
-    pub fn label(self) -> String {
-        match self {
-            WorkingDuration::Days(d) => format!("{d}个工作日"),
-            WorkingDuration::Hours(h) => format!("{h}个工作小时"),
-        }
-    }
 }
 
 /// One date as the calendar resolved it, with the year whose data were missing if it was estimated.
@@ -604,161 +459,6 @@ pub fn weekday_zh(d: NaiveDate) -> &'static str {
     }
 }
 
-fn span_too_large() -> DomainError {
-    DomainError::new("calendar_span_too_large", format!("时间跨度超过{MAX_SCAN_DAYS}天，无法按工作时间计算"))
-}
-
-fn next_date(d: NaiveDate) -> Result<NaiveDate, DomainError> {
-    d.succ_opt().ok_or_else(span_too_large)
-}
-
-fn prev_date(d: NaiveDate) -> Result<NaiveDate, DomainError> {
-    d.pred_opt().ok_or_else(span_too_large)
-}
-
-/// One computation's walk over the calendar: resolves days under the policy, remembers which years were
-/// estimated (for the warnings) and stops runaway scans.
-#[derive(Debug)]
-pub(crate) struct Walk<'a> {
-    pub(crate) cal: &'a WorkCalendar,
-    estimated: BTreeSet<i32>,
-    steps: u32,
-}
-
-impl<'a> Walk<'a> {
-    pub(crate) fn new(cal: &'a WorkCalendar) -> Self {
-        Self { cal, estimated: BTreeSet::new(), steps: 0 }
-    }
-
-    pub(crate) fn cfg(&self) -> &'a WorkingTimeConfig {
-        &self.cal.config
-    }
-
-    pub(crate) fn day(&mut self, date: NaiveDate) -> Result<ResolvedDay, DomainError> {
-        self.steps += 1;
-        if self.steps > MAX_SCAN_DAYS {
-            return Err(span_too_large());
-        }
-        let r = self.cal.resolve(date)?;
-        if let Some(y) = r.estimated_for {
-            self.estimated.insert(y);
-        }
-        Ok(r)
-    }
-
-    pub(crate) fn is_working(&mut self, date: NaiveDate) -> Result<bool, DomainError> {
-        Ok(self.day(date)?.kind.is_working())
-    }
-
-    /// The first working day strictly after `date`.
-    pub(crate) fn next_working_day(&mut self, date: NaiveDate) -> Result<NaiveDate, DomainError> {
-        let mut d = next_date(date)?;
-        while !self.is_working(d)? {
-            d = next_date(d)?;
-        }
-        Ok(d)
-    }
-
-    /// The last working day strictly before `date`.
-    pub(crate) fn prev_working_day(&mut self, date: NaiveDate) -> Result<NaiveDate, DomainError> {
-        let mut d = prev_date(date)?;
-        while !self.is_working(d)? {
-            d = prev_date(d)?;
-        }
-        Ok(d)
-    }
-
-    pub(crate) fn warnings(&self) -> Vec<String> {
-        self.estimated.iter().map(|y| weekends_only_warning(*y)).collect()
-    }
-
-    fn at(&self, date: NaiveDate, off: TimeDelta) -> DateTime<Utc> {
-        WorkCalendar::instant(date, self.cfg().time_at(off))
-    }
-
-    /// Working position of `t` looking forward: `(working day, offset in [0, L))`.
-    fn pos_forward(&mut self, t: DateTime<Utc>) -> Result<(NaiveDate, TimeDelta), DomainError> {
-        let local = beijing_checked(t)?;
-        let (date, time) = (local.date(), local.time());
-        let cfg = self.cfg();
-        if self.is_working(date)? && time < cfg.workday_end {
-            return Ok((date, cfg.offset_of(time)));
-        }
-        Ok((self.next_working_day(date)?, TimeDelta::zero()))
-    }
-
-    /// Working position of `t` looking backward: `(working day, offset in (0, L])`.
-    fn pos_backward(&mut self, t: DateTime<Utc>) -> Result<(NaiveDate, TimeDelta), DomainError> {
-        let local = beijing_checked(t)?;
-        let (date, time) = (local.date(), local.time());
-        let cfg = self.cfg();
-        if self.is_working(date)? && time > cfg.workday_start {
-            return Ok((date, cfg.offset_of(time)));
-        }
-        Ok((self.prev_working_day(date)?, cfg.day_length()))
-    }
-
-    /// The instant `dur` of working time after `t` (the earlier wall-clock instant at period boundaries).
-    pub(crate) fn add_working(
-        &mut self,
-        t: DateTime<Utc>,
-        dur: TimeDelta,
-    ) -> Result<DateTime<Utc>, DomainError> {
-        let len = self.cfg().day_length();
-        let (mut date, mut off) = self.pos_forward(t)?;
-        let mut rest = dur;
-        loop {
-            let avail = len - off;
-            if rest <= avail {
-                return Ok(self.at(date, off + rest));
-            }
-            rest -= avail;
-            date = self.next_working_day(date)?;
-            off = TimeDelta::zero();
-        }
-    }
-
-    /// The earliest instant that lies `dur` of working time before `t`.
-    pub(crate) fn sub_working(
-        &mut self,
-        t: DateTime<Utc>,
-        dur: TimeDelta,
-    ) -> Result<DateTime<Utc>, DomainError> {
-        let len = self.cfg().day_length();
-        let (mut date, mut off) = self.pos_backward(t)?;
-        let mut rest = dur;
-        loop {
-            if rest < off {
-                return Ok(self.at(date, off - rest));
-            }
-            rest -= off;
-            date = self.prev_working_day(date)?;
-            off = len;
-        }
-    }
-
-    /// Working time inside `[a, b]` (zero when `b <= a`).
-    pub(crate) fn working_between(
-        &mut self,
-        a: DateTime<Utc>,
-        b: DateTime<Utc>,
-    ) -> Result<TimeDelta, DomainError> {
-        if b <= a {
-            return Ok(TimeDelta::zero());
-        }
-        let last = beijing_checked(b)?.date();
-        let mut date = beijing_checked(a)?.date();
-        let mut total = TimeDelta::zero();
-        while date <= last {
-            if self.is_working(date)? {
-                total += self.cfg().working_within_day(date, a, b);
-            }
-            date = next_date(date)?;
-        }
-        Ok(total)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -931,56 +631,5 @@ mod tests {
         let c = WorkCalendar::from_csv(notices, days).unwrap();
         assert_eq!(c.day_kind(d(2024, 2, 4)).unwrap(), holiday("春节"));
         assert_eq!(c.source_of(d(2024, 2, 4)).map(|n| n.doc_no.as_str()), Some("B"));
-    }
-
-    #[test]
-    fn r5_3_office_hours_and_lunch_offsets() {
-        let cfg = WorkingTimeConfig {
-            lunch: Some(LunchBreak { start: hm(12, 0), end: hm(13, 30) }),
-            ..Default::default()
-        };
-        cfg.validate().unwrap();
-        assert_eq!(cfg.day_length(), TimeDelta::minutes(510));
-        for (t, off) in [(hm(7, 0), 0), (hm(9, 0), 60), (hm(12, 45), 240), (hm(14, 0), 270), (hm(19, 0), 510)]
-        {
-            assert_eq!(cfg.offset_of(t), TimeDelta::minutes(off), "{t}");
-        }
-        assert_eq!(cfg.time_at(TimeDelta::minutes(240)), hm(12, 0));
-        assert_eq!(cfg.time_at(TimeDelta::minutes(241)), hm(13, 31));
-        assert_eq!(cfg.hours_label(), "08:00—18:00（12:00—13:30午休不计）");
-        let bad = WorkingTimeConfig { workday_end: hm(7, 0), ..Default::default() };
-        assert_eq!(bad.validate().unwrap_err().field.as_deref(), Some("workday_end"));
-        let bad = WorkingTimeConfig { lunch: Some(LunchBreak { start: hm(13, 0), end: hm(12, 0) }), ..cfg };
-        assert_eq!(bad.validate().unwrap_err().field.as_deref(), Some("lunch"));
-    }
-
-    #[test]
-    fn r5_3_working_time_add_sub_and_between() {
-        let c = cal();
-        let mut w = Walk::new(&c);
-        // Friday 2024-02-09 16:00 + 4h → through the whole Spring Festival to the 调休 Sunday 2月18日 10:00.
-        let got = w.add_working(at(2024, 2, 9, 16, 0), TimeDelta::hours(4)).unwrap();
-        assert_eq!(got, at(2024, 2, 18, 10, 0));
-        // Exactly the rest of a day ends at 18:00, not the next morning.
-        assert_eq!(w.add_working(at(2024, 3, 4, 8, 0), TimeDelta::hours(10)).unwrap(), at(2024, 3, 4, 18, 0));
-        // Backwards: Monday 09:00 − 2h → Friday 17:00; Monday 08:00 − 10h → Thursday 18:00.
-        assert_eq!(w.sub_working(at(2024, 3, 11, 9, 0), TimeDelta::hours(2)).unwrap(), at(2024, 3, 8, 17, 0));
-        assert_eq!(
-            w.sub_working(at(2024, 3, 11, 8, 0), TimeDelta::hours(10)).unwrap(),
-            at(2024, 3, 7, 18, 0)
-        );
-        assert_eq!(
-            w.working_between(at(2024, 2, 9, 16, 0), at(2024, 2, 18, 10, 0)).unwrap(),
-            TimeDelta::hours(4)
-        );
-        assert_eq!(
-            w.working_between(at(2024, 2, 18, 10, 0), at(2024, 2, 9, 16, 0)).unwrap(),
-            TimeDelta::zero()
-        );
-        assert!(w.warnings().is_empty());
-    }
-
-    fn at(y: i32, m: u32, dd: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        WorkCalendar::instant(d(y, m, dd), hm(h, mi))
     }
 }
