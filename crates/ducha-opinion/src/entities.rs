@@ -27,6 +27,9 @@ pub struct EnterpriseFinder {
     suffixes: AhoCorasick,
     boundaries: AhoCorasick,
     generic: HashSet<String>,
+    /// The same words of two letters or more, longest first (then in the lexicon's order): the order
+    /// they are cut from a name in, fixed so the result does not depend on a hash set's order.
+    generic_cut: Vec<String>,
     /// The lexicon's words (a name made of a trade word — 羽绒, 炼油, 喷漆 — names a trade).
     words: AhoCorasick,
     word_kinds: Vec<Vec<crate::lexicon::Kind>>,
@@ -55,6 +58,13 @@ impl EnterpriseFinder {
             suffixes: build(&lx.file.enterprise.suffixes, MatchKind::LeftmostLongest),
             boundaries: build(&lx.file.enterprise.boundaries, MatchKind::Standard),
             generic: lx.file.enterprise.generic.iter().cloned().collect(),
+            generic_cut: {
+                let mut cut: Vec<String> =
+                    lx.file.enterprise.generic.iter().filter(|g| g.chars().count() >= 2).cloned().collect();
+                cut.sort_by_key(|g| std::cmp::Reverse(g.chars().count()));
+                cut.dedup();
+                cut
+            },
             words: lx.words.clone(),
             word_kinds: lx.word_kinds.clone(),
             coarse: lx.coarse_places.clone(),
@@ -98,10 +108,8 @@ impl EnterpriseFinder {
                     rest = rest.replace(&core[w.start()..w.end()], "");
                 }
             }
-            for g in &self.generic {
-                if g.chars().count() >= 2 {
-                    rest = rest.replace(g.as_str(), "");
-                }
+            for g in &self.generic_cut {
+                rest = rest.replace(g.as_str(), "");
             }
             let generic = rest.chars().count() < 2
                 || self.generic.contains(core.as_str())

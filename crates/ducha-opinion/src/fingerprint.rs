@@ -4,10 +4,17 @@
 //! Two items whose shingle sets have Jaccard similarity `J` agree on each signature slot with
 //! probability `J`. The signature has [`SLOTS`] slots in [`BANDS`] bands of [`ROWS`]; an item is a
 //! candidate when any whole band agrees (probability `1-(1-J^4)^16`: 0.99 at J=0.7, 0.50 at J=0.35),
-//! and a near-duplicate when the estimated similarity is at least [`NEAR_DUPLICATE`]. The hashes are
-//! written out here (FNV-1a and a SplitMix64 finaliser) so stored signatures stay comparable across
-//! compiler versions.
+//! and a near-duplicate when the estimated similarity is at least [`NEAR_DUPLICATE`].
+//!
+//! Signatures and band keys are stored (the app keeps [`Fingerprint::to_hex`] and the band keys with
+//! each item), so every hash is specified, not borrowed from `std`: a shingle is FNV-1a
+//! ([`ducha_triage::hash::fnv1a`]) of its three characters as 32-bit little-endian code points, the
+//! signature is [`ducha_triage::hash::minhash`] (shared with the complaint duplicate index), and a
+//! band key chains [`ducha_triage::hash::splitmix64`] over its rows. The test `stored_form_is_pinned`
+//! holds one text's stored form to the value it had before these hashes moved to `ducha-triage`; a
+//! change there needs a migration of the stored fingerprints.
 
+use ducha_triage::hash::{fnv1a, minhash, splitmix64};
 use serde::{Deserialize, Serialize};
 
 pub const SLOTS: usize = 64;
@@ -16,22 +23,13 @@ pub const BANDS: usize = SLOTS / ROWS;
 /// Estimated Jaccard similarity at or above which two items are the same post.
 pub const NEAR_DUPLICATE: f32 = 0.6;
 
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn fnv1a(chars: &[char]) -> u64 {
-    let mut h: u64 = 0xCBF2_9CE4_8422_2325;
-    for c in chars {
-        for b in (*c as u32).to_le_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01B3);
-        }
+/// The hash of one shingle: FNV-1a over each character's code point, 4 bytes little-endian.
+fn shingle_hash(chars: &[char]) -> u64 {
+    let mut bytes = [0u8; 12];
+    for (c, out) in chars.iter().zip(bytes.chunks_exact_mut(4)) {
+        out.copy_from_slice(&(*c as u32).to_le_bytes());
     }
-    h
+    fnv1a(&bytes[..chars.len().min(3) * 4])
 }
 
 /// The letters that carry meaning: Han characters and ASCII letters/digits (lower-cased).
@@ -56,17 +54,8 @@ impl Fingerprint {
         if l.len() < 6 {
             return None;
         }
-        let mut mins = vec![u32::MAX; SLOTS];
-        for w in l.windows(3) {
-            let h = fnv1a(w);
-            for (i, m) in mins.iter_mut().enumerate() {
-                let v = (splitmix(h ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407)) >> 32) as u32;
-                if v < *m {
-                    *m = v;
-                }
-            }
-        }
-        Some(Fingerprint { mins })
+        let mins = minhash::<SLOTS>(l.windows(3).map(shingle_hash));
+        Some(Fingerprint { mins: mins.to_vec() })
     }
 
     /// Estimated Jaccard similarity of the two shingle sets.
@@ -90,7 +79,7 @@ impl Fingerprint {
             .map(|(band, rows)| {
                 let mut h: u64 = band as u64;
                 for r in rows {
-                    h = splitmix(h ^ u64::from(*r));
+                    h = splitmix64(h ^ u64::from(*r));
                 }
                 format!("{band:02}:{h:016x}")
             })
@@ -191,6 +180,27 @@ mod tests {
             assert_eq!(a.is_near_duplicate(&b), dup, "{} → {}", text, a.similarity(&b));
         }
     }
+
+    /// The stored form of one text, as it was before the hashes moved to `ducha_triage::hash`
+    /// (issue 16): stored fingerprints and band keys stay comparable.
+    #[test]
+    fn stored_form_is_pinned() {
+        let a = Fingerprint::of("濮阳县柳屯镇一家塑料颗粒厂晚上偷偷生产，烟囱冒黑烟。").unwrap();
+        assert_eq!(a.to_hex(), PINNED_HEX);
+        let keys = a.band_keys();
+        assert_eq!(keys[0], "00:7525b6d57e6a02e8");
+        assert_eq!(keys[7], "07:8fd63c6f215ec519");
+        assert_eq!(keys[15], "15:ebd9b4164b6b6461");
+    }
+
+    const PINNED_HEX: &str = concat!(
+        "03a4c30008849a1105a5a80415caf7f72563ac7f15b529851e1d857d09df835d00e4edbc050acd400f04d322002f2948",
+        "0a620de80120cdbd13afff202d514d4c238a9b0b231502e40cfe4df00a3c667a0d6bd2f91355f925085ddc5b03fd2e98",
+        "004e6e1d0e056ce109b62fdf0cb66b33243be96e05e3650109592ddd00e4de1e31b0b6e30510bd5e02dba4290398b347",
+        "0c2827340c81d789020306c3090251ae0d162bf30daa74cb028fad6004efc85d07d8d57e0209acd60264ab8411eedd2b",
+        "1120b5d2074bc03203ee1bf500817c300610fc1504e3931508b03d3d121eaa6e01f362b419a4279c00c4faac12ee701e",
+        "0e326e61041de3770744a26f0f7da46b",
+    );
 
     #[test]
     fn hex_round_trip_and_index() {

@@ -4,9 +4,10 @@
 //! post uses weigh little). Items are taken heaviest first (reposts count) and join the topic whose
 //! centroid is closest by cosine similarity if it reaches [`JOIN_FROM`], else start a topic. A topic is
 //! named by its heaviest item's title and its top words; its heat is its items' weight, with negative
-//! and key items counting extra.
+//! and key items counting extra. Vectors are ordered maps, so their sums run in one order and the same
+//! items give the same topics in every process (a `HashMap`'s order changes from run to run).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +46,7 @@ pub struct Topic {
     pub heat: f32,
 }
 
-fn normalise(v: &mut HashMap<String, f32>) {
+fn normalise(v: &mut BTreeMap<String, f32>) {
     let n = v.values().map(|x| x * x).sum::<f32>().sqrt();
     if n > 0.0 {
         for x in v.values_mut() {
@@ -54,7 +55,7 @@ fn normalise(v: &mut HashMap<String, f32>) {
     }
 }
 
-fn cosine(a: &HashMap<String, f32>, b: &HashMap<String, f32>) -> f32 {
+fn cosine(a: &BTreeMap<String, f32>, b: &BTreeMap<String, f32>) -> f32 {
     let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     small.iter().filter_map(|(k, x)| big.get(k).map(|y| x * y)).sum()
 }
@@ -71,10 +72,10 @@ pub fn cluster(items: &[TopicInput]) -> Vec<Topic> {
             }
         }
     }
-    let vectors: Vec<HashMap<String, f32>> = items
+    let vectors: Vec<BTreeMap<String, f32>> = items
         .iter()
         .map(|it| {
-            let mut v: HashMap<String, f32> = HashMap::new();
+            let mut v: BTreeMap<String, f32> = BTreeMap::new();
             for (rank, k) in it.keywords.iter().enumerate() {
                 let idf = ((n + 1.0) / (df.get(k.as_str()).copied().unwrap_or(0.0) + 1.0)).ln() + 1.0;
                 // Earlier keywords are the more frequent ones in the item.
@@ -90,8 +91,8 @@ pub fn cluster(items: &[TopicInput]) -> Vec<Topic> {
 
     struct Acc {
         members: Vec<usize>,
-        sum: HashMap<String, f32>,
-        centroid: HashMap<String, f32>,
+        sum: BTreeMap<String, f32>,
+        centroid: BTreeMap<String, f32>,
     }
     let mut clusters: Vec<Acc> = Vec::new();
     for i in order {

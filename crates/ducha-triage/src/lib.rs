@@ -4,14 +4,18 @@
 //! pinned `ducha triage` JSONL line.
 //!
 //! Architecture invariant: nothing in this crate does IO, reads the clock or the environment. Built-in
-//! data (gazetteer, zones, places) is compiled in with `include_str!`; other data is handed in as text.
+//! data (gazetteer, zones, places, the duplicate index's word lists) is compiled in with
+//! `include_str!`; other data is handed in as text. Every hash that is stored is [`hash`]'s (pinned),
+//! never `std`'s `DefaultHasher`.
 
 pub mod accept_no;
+pub mod batch;
 pub mod classify;
 pub mod dup;
 pub mod error;
 pub mod eval;
 pub mod gazetteer;
+pub mod hash;
 pub mod places;
 pub mod redact;
 pub mod router;

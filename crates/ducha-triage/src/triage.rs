@@ -168,6 +168,14 @@ impl Triage {
         Analysis { routing, classification, redacted, dup_doc }
     }
 
+    /// The duplicate document [`Triage::analyze`] makes for `text`, from the text and its redacted
+    /// form as stored with a case (`redacted` is [`Analysis::redacted`]'s text), without the
+    /// complainant's identity: how a store rebuilds a document made by an older version
+    /// ([`DupDoc::is_current`]).
+    pub fn dup_doc_for(&self, text: &str, redacted: &str) -> DupDoc {
+        DupDoc::new(redacted, &self.router.route(redacted), &classify(text))
+    }
+
     /// One pinned output line; duplicates are looked up among the lines given before.
     pub fn triage_line(&mut self, input: &TriageInput) -> TriageOutput {
         let a = self.analyze(&input.text, &input.identity());

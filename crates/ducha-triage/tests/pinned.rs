@@ -106,3 +106,21 @@ fn triage_is_send_and_sync() {
     assert_send_sync::<ducha_triage::Router>();
     assert_send_sync::<ducha_triage::DupIndex>();
 }
+
+/// A store rebuilds an old duplicate document from the complaint text and its stored redacted form,
+/// without the complainant's identity; it must be the document intake made.
+#[test]
+fn dup_doc_rebuilt_from_stored_texts_is_the_intake_one() {
+    let t = Triage::builtin();
+    let text = "濮阳县柳屯镇东陈庄村有个鑫源塑料颗粒作坊晚上冒黑烟。我叫王建国，电话13803930123";
+    let who = ducha_triage::Identity {
+        name: Some("王建国".into()),
+        phone: Some("13803930123".into()),
+        ..Default::default()
+    };
+    let a = t.analyze(text, &who);
+    assert_ne!(a.redacted.text, text);
+    let again = t.dup_doc_for(text, &a.redacted.text);
+    assert_eq!(again, a.dup_doc);
+    assert!(again.is_current());
+}
