@@ -3,9 +3,10 @@
 #![allow(clippy::print_stdout)] // a CLI prints
 
 mod cli;
+mod cmd;
 mod config;
-mod gen_cmd;
-mod triage_cmd;
+mod gazetteer;
+mod setup;
 
 use std::process::ExitCode;
 

@@ -21,20 +21,22 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{ArgGroup, Args};
+use ducha_triage::batch::analyse_parallel;
 use ducha_triage::eval::{EvalItem, EvalReport, evaluate, parse_eval_set};
 use ducha_triage::{
-    Analysis, Gazetteer, OutputConfidence, Places, Triage, TriageInput, TriageOutput, parse_jsonl_line,
+    Gazetteer, OutputConfidence, Places, Triage, TriageInput, TriageOutput, parse_jsonl_line,
 };
+
+use crate::gazetteer::load_gazetteer;
 
 /// Lines analysed together (per chunk, split across the worker threads).
 const CHUNK_LINES: usize = 4096;
 /// Bad lines named one by one on standard error before only the count is given.
 const MAX_LINE_ERRORS_SHOWN: usize = 100;
 
-/// `ducha triage` arguments.
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("mode").required(true).args(["input", "eval", "score"])))]
-pub struct TriageArgs {
+pub struct Opts {
     /// JSONL input, one complaint per line (`-` for standard input); JSONL out on standard output.
     #[arg(long, value_name = "FILE")]
     pub input: Option<PathBuf>,
@@ -68,7 +70,7 @@ pub struct TriageArgs {
 }
 
 /// Runs `ducha triage`.
-pub fn run(args: &TriageArgs) -> Result<ExitCode> {
+pub fn run(args: &Opts) -> Result<ExitCode> {
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
@@ -104,7 +106,7 @@ pub fn run(args: &TriageArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn build_triage(args: &TriageArgs) -> Result<Triage> {
+fn build_triage(args: &Opts) -> Result<Triage> {
     let places_owned;
     let places: &Places = match &args.places {
         Some(p) => {
@@ -122,7 +124,7 @@ fn build_triage(args: &TriageArgs) -> Result<Triage> {
     };
     Ok(match &args.gazetteer {
         Some(dir) => {
-            let g = crate::cli::load_gazetteer(dir, &args.city)?;
+            let g = load_gazetteer(dir, &args.city)?;
             Triage::new(&g, places)
         }
         None => Triage::new(Gazetteer::builtin(), places),
@@ -146,29 +148,6 @@ impl Engine {
         let analyses = analyse_parallel(&self.triage, inputs, jobs);
         inputs.iter().zip(analyses).map(|(i, a)| self.triage.link(i, a)).collect()
     }
-}
-
-/// Analyses `inputs` (redact, route, classify, duplicate features) on up to `jobs` threads; the
-/// results are in input order.
-pub fn analyse_parallel(triage: &Triage, inputs: &[&TriageInput], jobs: usize) -> Vec<Analysis> {
-    let work = |part: &[&TriageInput]| -> Vec<Analysis> {
-        part.iter().map(|i| triage.analyze(&i.text, &i.identity())).collect()
-    };
-    if jobs <= 1 || inputs.len() < 64 {
-        return work(inputs);
-    }
-    let per = inputs.len().div_ceil(jobs);
-    std::thread::scope(|s| {
-        let mut parts = inputs.chunks(per);
-        let first = parts.next().unwrap_or(&[]);
-        let handles: Vec<_> = parts.map(|p| s.spawn(move || work(p))).collect();
-        let mut all = work(first);
-        for h in handles {
-            // A worker panics only on an engine bug; pass the panic on rather than lose lines.
-            all.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-        }
-        all
-    })
 }
 
 /// Lines written and lines refused.
@@ -262,7 +241,7 @@ fn read_eval_items(path: &Path) -> Result<Vec<EvalItem>> {
     })
 }
 
-fn print_report(report: &EvalReport, args: &TriageArgs) -> Result<ExitCode> {
+fn print_report(report: &EvalReport, args: &Opts) -> Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -280,7 +259,7 @@ fn print_report(report: &EvalReport, args: &TriageArgs) -> Result<ExitCode> {
     Ok(if report.failed_bars().is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn eval(path: &Path, triage: Triage, jobs: usize, args: &TriageArgs) -> Result<ExitCode> {
+fn eval(path: &Path, triage: Triage, jobs: usize, args: &Opts) -> Result<ExitCode> {
     let items = read_eval_items(path)?;
     let t0 = Instant::now();
     let mut engine = Engine::new(triage);
@@ -324,7 +303,7 @@ pub fn align_outputs(items: &[EvalItem], outputs: Vec<TriageOutput>) -> (Vec<Tri
     (aligned, missing)
 }
 
-fn score(expected: &Path, output: &Path, args: &TriageArgs) -> Result<ExitCode> {
+fn score(expected: &Path, output: &Path, args: &Opts) -> Result<ExitCode> {
     let items = read_eval_items(expected)?;
     let f = File::open(output).with_context(|| format!("无法打开输出文件 {}", output.display()))?;
     let mut reader = BufReader::new(f);
@@ -365,7 +344,7 @@ mod tests {
     use super::*;
     use ducha_triage::synth::{Synth, SynthConfig};
 
-    const EVAL: &str = include_str!("../crates/ducha-triage/eval/complaints.jsonl");
+    const EVAL: &str = include_str!("../../crates/ducha-triage/eval/complaints.jsonl");
 
     #[test]
     fn parallel_engine_gives_exactly_what_triage_line_gives() {

@@ -1,0 +1,17 @@
+//! One module per subcommand of `ducha`: each holds its clap `Opts` (and subcommand enum, where it
+//! has subcommands) and a `run` that carries it out and gives the exit code.
+
+pub mod audit;
+pub mod backup;
+pub mod calendar;
+pub mod demo;
+pub mod disclosure;
+pub mod generate;
+pub mod import;
+pub mod keys;
+pub mod migrate;
+pub mod opinion;
+pub mod restore;
+pub mod serve;
+pub mod triage;
+pub mod user;
