@@ -1,12 +1,15 @@
 //! Batches (第N批): the team's intake of one answering day, assigned to the city office together
-//! with one due time.
+//! with one due time; the batch of a day is created on first assignment (`App::ensure_batch`, called by
+//! the workflow).
 
 use chrono::NaiveTime;
 use ducha_domain::answering::batch_window;
 use ducha_domain::campaign::AnsweringHours;
+use ducha_domain::deadline::due_after_working_days;
 use ducha_domain::role::Role;
 use ducha_domain::time::from_millis;
 use ducha_domain::workflow::{Action, Stage};
+use ducha_store::Tx;
 use ducha_store::batches::{self, BatchRow};
 use ducha_store::cases::{self, CaseFilter, Scope};
 use ducha_store::directory::CampaignRow;
@@ -14,6 +17,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
+use crate::settings::CampaignSettings;
 use crate::workflow::ActInput;
 use crate::{App, AppError, Result};
 
@@ -104,6 +108,33 @@ impl App {
                 (b, c.1, c.2, c.3, c.4)
             })
             .collect())
+    }
+
+    /// The batch for the answering day of `received_at` (08:00–20:00; later receipts belong to the next
+    /// day), created on first use with its due time; returns (batch id, due instant in ms).
+    pub(crate) async fn ensure_batch(
+        &self,
+        tx: &mut Tx,
+        campaign: &CampaignRow,
+        received_at: i64,
+        user: &CurrentUser,
+        now: i64,
+    ) -> Result<(i64, i64)> {
+        let hours = answering_hours(campaign);
+        let day = ducha_domain::answering::batch_day_of(from_millis(received_at), hours)
+            .format("%Y-%m-%d")
+            .to_string();
+        if let Some(id) = ducha_store::batches::find(tx, campaign.id, &day).await?
+            && let Some(b) = ducha_store::batches::get_in_tx(tx, id).await?
+        {
+            return Ok((id, b.due_at.unwrap_or(now)));
+        }
+        let settings = CampaignSettings::of(campaign);
+        let due = due_after_working_days(from_millis(now), settings.batch_due_working_days, &self.calendar)?
+            .at
+            .timestamp_millis();
+        let id = ducha_store::batches::create(tx, campaign.id, &day, now, Some(user.id), due).await?;
+        Ok((id, due))
     }
 
     /// Human text for how much time is left before `due_ms` (还剩3个工作日, 已超期2个工作日 …).

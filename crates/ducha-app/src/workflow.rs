@@ -666,33 +666,6 @@ impl App {
         Ok(primary)
     }
 
-    /// The batch for the answering day of `received_at` (08:00–20:00; later receipts belong to the next
-    /// day), created on first use with its due time; returns (batch id, due instant in ms).
-    pub(crate) async fn ensure_batch(
-        &self,
-        tx: &mut Tx,
-        campaign: &CampaignRow,
-        received_at: i64,
-        user: &CurrentUser,
-        now: i64,
-    ) -> Result<(i64, i64)> {
-        let hours = crate::batches::answering_hours(campaign);
-        let day = ducha_domain::answering::batch_day_of(from_millis(received_at), hours)
-            .format("%Y-%m-%d")
-            .to_string();
-        if let Some(id) = ducha_store::batches::find(tx, campaign.id, &day).await?
-            && let Some(b) = ducha_store::batches::get_in_tx(tx, id).await?
-        {
-            return Ok((id, b.due_at.unwrap_or(now)));
-        }
-        let settings = CampaignSettings::of(campaign);
-        let due = due_after_working_days(from_millis(now), settings.batch_due_working_days, &self.calendar)?
-            .at
-            .timestamp_millis();
-        let id = ducha_store::batches::create(tx, campaign.id, &day, now, Some(user.id), due).await?;
-        Ok((id, due))
-    }
-
     /// Persist one refused compression (R5.2) for the burden dashboard, outside the refused transaction.
     async fn count_refused_compression(
         &self,

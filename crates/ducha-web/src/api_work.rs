@@ -9,11 +9,11 @@ use chrono::NaiveDate;
 use ducha_app::AppError;
 use ducha_app::batches::BatchSent;
 use ducha_app::handling::{AccountabilityView, CallbackInput, DisciplineView, MetricsRow, ReportView};
+pub use ducha_app::oversight::{AlertView, BurdenRow, TaskView};
 use ducha_domain::accountability::{AccountabilityRecord, FaultTolerance};
 use ducha_domain::discipline::DisciplineReport;
 use ducha_domain::handling::HandlingReport;
 use ducha_domain::role::Role;
-use ducha_store::{cases, directory, handling as hstore, outbox};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -41,20 +41,6 @@ pub struct BatchView {
     pub overdue: i64,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TaskView {
-    pub case_id: i64,
-    pub accept_no: String,
-    pub stage: String,
-    pub stage_label: String,
-    pub role: String,
-    pub delivered_at: Option<i64>,
-    pub due_at: Option<i64>,
-    /// 还剩3个工作日 / 已超期1个工作日 …
-    pub remaining: Option<String>,
-    pub excerpt: String,
-}
-
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SaveReportRequest {
     #[schema(value_type = Object)]
@@ -80,60 +66,11 @@ pub struct IdView {
     pub id: i64,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AlertView {
-    pub id: i64,
-    pub kind: String,
-    pub level: String,
-    pub title: String,
-    pub summary: String,
-    pub evidence: Vec<String>,
-    pub case_ids: Vec<i64>,
-    pub escalation: i64,
-    pub created_at: i64,
-    pub acknowledged_at: Option<i64>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BurdenRow {
-    pub unit_id: i64,
-    pub unit: String,
-    pub level: String,
-    /// Deliveries held for quiet hours (R5.1).
-    pub night_held: i64,
-    /// Urgent deliveries during quiet hours (R5.1 overrides).
-    pub night_overrides: i64,
-    /// Dispatches refused for squeezing the due time (R5.2).
-    pub refused_compressions: i64,
-    /// Tasks received.
-    pub tasks: i64,
-    /// Average working hours given (delivery → due) and used (delivery → done or returned).
-    pub hours_given: Option<f64>,
-    pub hours_used: Option<f64>,
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MetricsQuery {
     /// `county` (default) or `unit`.
     pub by: Option<String>,
-}
-
-/// An alert through the firewall: a shutdown's subject may be a private person (个体户王某某).
-fn alert_view(a: hstore::AlertRow, shield: &ducha_shield::Shield) -> AlertView {
-    let evidence: Vec<String> = serde_json::from_str(&a.evidence).unwrap_or_default();
-    AlertView {
-        id: a.id,
-        kind: a.kind,
-        level: a.level,
-        title: shield.screen(&a.title).into_string(),
-        summary: shield.screen(&a.summary).into_string(),
-        evidence: evidence.iter().map(|e| shield.screen(e).into_string()).collect(),
-        case_ids: serde_json::from_str(&a.case_ids).unwrap_or_default(),
-        escalation: a.escalation,
-        created_at: a.created_at,
-        acknowledged_at: a.acknowledged_at,
-    }
 }
 
 #[utoipa::path(post, path = "/api/v1/batches", tag = "batches", security(("bearer" = [])), request_body = SendBatchRequest,
@@ -176,42 +113,11 @@ pub async fn batches(
     ))
 }
 
-/// The active tasks of the user's unit, soonest due first.
-pub async fn task_list(st: &AppState, u: &ducha_app::auth::CurrentUser) -> Result<Vec<TaskView>, AppError> {
-    let mut out = Vec::new();
-    for a in cases::active_for_unit(&st.app.store, u.unit.id).await? {
-        let Some(c) = cases::get(&st.app.store, a.case_id).await? else { continue };
-        let stage = ducha_domain::workflow::Stage::parse(&c.stage)?;
-        if stage.is_terminal() {
-            continue;
-        }
-        out.push(TaskView {
-            case_id: c.id,
-            accept_no: c.accept_no,
-            stage: stage.code().into(),
-            stage_label: stage.label().into(),
-            role: if a.is_lead != 0 { "主办".into() } else { "协办".into() },
-            delivered_at: a.delivered_at,
-            due_at: a.due_at,
-            remaining: a.due_at.map(|d| st.app.remaining(d)),
-            excerpt: st
-                .app
-                .screen_for_case(c.id, &c.redacted_text)
-                .await?
-                .as_str()
-                .chars()
-                .take(60)
-                .collect(),
-        });
-    }
-    Ok(out)
-}
-
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "batches", security(("bearer" = [])),
     description = "本单位在办任务，含以工作日计的剩余时间。",
     responses((status = 200, body = Vec<TaskView>), (status = 401, body = ErrorBody)))]
 pub async fn tasks(State(st): State<AppState>, ApiUser(u): ApiUser) -> Result<Json<Vec<TaskView>>, ApiError> {
-    Ok(Json(task_list(&st, &u).await?))
+    Ok(Json(st.app.task_list(&u).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/cases/{id}/report", tag = "handling", security(("bearer" = [])), params(("id" = i64, Path, description = "case id")),
@@ -308,27 +214,7 @@ pub async fn alerts(
     State(st): State<AppState>,
     ApiUser(u): ApiUser,
 ) -> Result<Json<Vec<AlertView>>, ApiError> {
-    Ok(Json(visible_alerts(&st, &u).await?))
-}
-
-/// Alerts addressed to the user's unit, or (team/city) all of them.
-pub async fn visible_alerts(
-    st: &AppState,
-    u: &ducha_app::auth::CurrentUser,
-) -> Result<Vec<AlertView>, AppError> {
-    if !matches!(u.role, Role::Office | Role::Team) {
-        return Err(AppError::forbidden("预警供各级攻坚办和督察组查看"));
-    }
-    let all = hstore::open_alerts(&st.app.store, None).await?;
-    let shield = st.app.shield_none().await?;
-    Ok(all
-        .into_iter()
-        .filter(|a| {
-            matches!(u.level, ducha_domain::unit::UnitLevel::Team | ducha_domain::unit::UnitLevel::City)
-                || a.unit_id == Some(u.unit.id)
-        })
-        .map(|a| alert_view(a, &shield))
-        .collect())
+    Ok(Json(st.app.visible_alerts(&u).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/ack", tag = "handling", security(("bearer" = [])), params(("id" = i64, Path, description = "alert id")),
@@ -338,20 +224,7 @@ pub async fn ack_alert(
     ApiUser(u): ApiUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let visible = visible_alerts(&st, &u).await?;
-    if !visible.iter().any(|a| a.id == id) {
-        return Err(AppError::not_found("alert_not_found", "未找到该预警").into());
-    }
-    let now = st.app.now_ms();
-    let mut tx = st.app.store.begin().await.map_err(AppError::from)?;
-    hstore::acknowledge_alert(&mut tx, id, u.id, now).await.map_err(AppError::from)?;
-    ducha_store::audit::append(
-        &mut tx,
-        &u.audit(now, "alert.acknowledged", "alert", id, serde_json::json!({})),
-    )
-    .await
-    .map_err(AppError::from)?;
-    tx.commit().await.map_err(AppError::from)?;
+    st.app.acknowledge_alert(&u, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -373,52 +246,6 @@ pub async fn outcome_metrics(
     Ok(Json(st.app.outcome_metrics(&u, by_unit).await?))
 }
 
-/// Burden figures per unit (R5.1, R5.2 and time given vs used).
-pub async fn burden_rows(st: &AppState) -> Result<Vec<BurdenRow>, AppError> {
-    let counts = outbox::burden_counts(&st.app.store).await?;
-    let asg = cases::all_assignments(&st.app.store).await?;
-    let mut rows = Vec::new();
-    for u in directory::units(&st.app.store).await? {
-        if u.level == "team" {
-            continue;
-        }
-        let count =
-            |kind: &str| counts.iter().filter(|c| c.0 == kind && c.1 == Some(u.id)).map(|c| c.2).sum::<i64>();
-        let mine: Vec<_> = asg.iter().filter(|a| a.unit_id == u.id).collect();
-        let hours = |from: Option<i64>, to: Option<i64>| -> Option<f64> {
-            let (f, t) = (from?, to?);
-            ducha_domain::deadline::working_days_between(
-                ducha_domain::time::from_millis(f),
-                ducha_domain::time::from_millis(t),
-                &st.app.calendar,
-            )
-            .ok()
-            .map(|r| r.working_seconds as f64 / 3600.0)
-        };
-        let given: Vec<f64> = mine.iter().filter_map(|a| hours(a.delivered_at, a.due_at)).collect();
-        let used: Vec<f64> =
-            mine.iter().filter_map(|a| hours(a.delivered_at, a.completed_at.or(a.returned_at))).collect();
-        let avg = |v: &[f64]| {
-            (!v.is_empty()).then(|| (v.iter().sum::<f64>() / v.len() as f64 * 10.0).round() / 10.0)
-        };
-        let row = BurdenRow {
-            unit_id: u.id,
-            unit: u.name.clone(),
-            level: u.level.clone(),
-            night_held: count("night_held"),
-            night_overrides: count("night_override"),
-            refused_compressions: count("compression_refused"),
-            tasks: mine.len() as i64,
-            hours_given: avg(&given),
-            hours_used: avg(&used),
-        };
-        if row.tasks > 0 || row.night_held > 0 || row.night_overrides > 0 || row.refused_compressions > 0 {
-            rows.push(row);
-        }
-    }
-    Ok(rows)
-}
-
 #[utoipa::path(get, path = "/api/v1/burden", tag = "batches", security(("bearer" = [])),
     description = "基层减负：夜间暂缓送达、紧急送达、被拒绝的压缩期限、给予与实际使用的工作时间。",
     responses((status = 200, body = Vec<BurdenRow>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
@@ -429,7 +256,7 @@ pub async fn burden(
     if u.role == Role::Handler {
         return Err(AppError::forbidden("减负看板供各级攻坚办和督察组查看").into());
     }
-    Ok(Json(burden_rows(&st).await?))
+    Ok(Json(st.app.burden_rows().await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/discipline", tag = "discipline", request_body(content = Object, description = "DisciplineReport"),

@@ -9,7 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use ducha_app::AppError;
 use ducha_app::attachments::MAX_BYTES;
-use ducha_store::followup::AttachmentRow;
+use ducha_app::lookups::AttachmentRow;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -60,7 +60,7 @@ fn fmt_value(v: f64, percent: bool) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    quick_xml::escape::escape(s).into_owned()
 }
 
 /// A rough width in pixels of a label at `size` px (Han characters are one em, others half).

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::charts::{BarChart, Layout, Series};
 use crate::error::PageError;
 use crate::extract::{ApiPath, PageUser};
-use crate::pages::{Nav, render};
+use crate::kit::{Nav, render};
 use crate::xlsx::{self, Sheet, XCell};
 
 /// One chart with its table.
@@ -226,7 +226,7 @@ pub async fn sections(st: &AppState, user: &CurrentUser) -> Result<Vec<Section>,
         more: Some(("/cases?overdue=1", "超期案件清单")),
     });
 
-    let burden = crate::api_work::burden_rows(st).await?;
+    let burden = st.app.burden_rows().await?;
     let shown: Vec<_> =
         burden.iter().filter(|r| r.night_held + r.night_overrides + r.refused_compressions > 0).collect();
     let level = |l: &str| UnitLevel::parse(l).map(|l| l.label()).unwrap_or("—");

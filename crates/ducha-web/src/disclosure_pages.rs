@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::{ApiPath, PageForm, PageUser};
+use crate::extract::{ApiPath, CsrfForm, PageUser};
 use crate::pages::Nav;
 
 fn nav(p: &PageUser) -> Nav {
@@ -142,8 +142,6 @@ pub async fn staff(
 
 #[derive(Debug, Deserialize)]
 pub struct StepForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
     #[serde(default)]
     note: String,
 }
@@ -169,11 +167,9 @@ async fn after(
 /// `POST /disclosure/batch/{batch_id}/draft`.
 pub async fn draft(
     State(st): State<AppState>,
-    p: PageUser,
     ApiPath(batch_id): ApiPath<i64>,
-    PageForm(f): PageForm<StepForm>,
+    CsrfForm(p, _): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
-    p.check_csrf(&f.csrf)?;
     let r = st.app.draft_disclosure(&p.user, batch_id).await.map(|_| ());
     after(&st, &p, "draft", r).await
 }
@@ -181,11 +177,9 @@ pub async fn draft(
 /// `POST /disclosure/batch/{batch_id}/correct`.
 pub async fn correct(
     State(st): State<AppState>,
-    p: PageUser,
     ApiPath(batch_id): ApiPath<i64>,
-    PageForm(f): PageForm<StepForm>,
+    CsrfForm(p, f): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
-    p.check_csrf(&f.csrf)?;
     let r = st.app.correct_disclosure(&p.user, batch_id, &f.note).await.map(|_| ());
     after(&st, &p, "correct", r).await
 }
@@ -193,11 +187,9 @@ pub async fn correct(
 /// `POST /disclosure/{id}/review`.
 pub async fn review(
     State(st): State<AppState>,
-    p: PageUser,
     ApiPath(id): ApiPath<i64>,
-    PageForm(f): PageForm<StepForm>,
+    CsrfForm(p, _): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
-    p.check_csrf(&f.csrf)?;
     let r = st.app.review_disclosure(&p.user, id).await.map(|_| ());
     after(&st, &p, "review", r).await
 }
@@ -205,11 +197,9 @@ pub async fn review(
 /// `POST /disclosure/{id}/publish`: also empties this instance's public cache.
 pub async fn publish(
     State(st): State<AppState>,
-    p: PageUser,
     ApiPath(id): ApiPath<i64>,
-    PageForm(f): PageForm<StepForm>,
+    CsrfForm(p, _): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
-    p.check_csrf(&f.csrf)?;
     let r = st.app.publish_disclosure(&p.user, id).await.map(|_| ());
     if r.is_ok() {
         st.public.clear();
@@ -220,11 +210,9 @@ pub async fn publish(
 /// `POST /disclosure/{id}/discard`.
 pub async fn discard(
     State(st): State<AppState>,
-    p: PageUser,
     ApiPath(id): ApiPath<i64>,
-    PageForm(f): PageForm<StepForm>,
+    CsrfForm(p, _): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
-    p.check_csrf(&f.csrf)?;
     let r = st.app.discard_disclosure(&p.user, id).await;
     after(&st, &p, "discard", r).await
 }
@@ -233,11 +221,9 @@ pub async fn discard(
 /// the list of a draft's identity hits).
 pub async fn redact_report(
     State(st): State<AppState>,
-    p: PageUser,
     ApiPath(case_id): ApiPath<i64>,
-    PageForm(f): PageForm<StepForm>,
+    CsrfForm(p, _): CsrfForm<StepForm>,
 ) -> Result<Response, PageError> {
-    p.check_csrf(&f.csrf)?;
     let r = st.app.redact_report(&p.user, case_id).await.map(|_| ());
     after(&st, &p, "redacted", r).await
 }

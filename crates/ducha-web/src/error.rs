@@ -2,8 +2,9 @@
 //! as JSON under `/api` and `/open311`, as a page elsewhere. Internal details go to the log with the
 //! request id, never to the client.
 
+use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use ducha_app::AppError;
 use ducha_app::error::ErrorKind;
 use serde::Serialize;
@@ -90,7 +91,7 @@ impl IntoResponse for PageError {
             return axum::response::Redirect::to("/login").into_response();
         }
         let status = status_of(e.kind);
-        (status, crate::pages::error_page(status, &e)).into_response()
+        (status, error_page(status, &e)).into_response()
     }
 }
 
@@ -102,4 +103,32 @@ pub fn wants_json(path: &str, headers: &HeaderMap) -> bool {
             .get("accept")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
+}
+
+/// The staff error page: a title by status, the message, the stable code and (except for internal
+/// errors) the details.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+    code: &'a str,
+    details: &'a [String],
+}
+
+pub fn error_page(status: StatusCode, e: &AppError) -> Html<String> {
+    let title = match status.as_u16() {
+        400 => "请求有误",
+        401 => "请先登录",
+        403 => "无权操作",
+        404 => "未找到",
+        409 => "操作与当前状态冲突",
+        422 => "不符合办理规则",
+        429 => "请求过于频繁",
+        _ => "系统错误",
+    };
+    let details: Vec<String> =
+        if e.kind == ducha_app::error::ErrorKind::Internal { Vec::new() } else { e.details.clone() };
+    let page = ErrorPage { title, message: &e.message, code: &e.code, details: &details };
+    Html(page.render().unwrap_or_else(|_| format!("{title}：{}", e.code)))
 }

@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use ducha_app::AppError;
 use ducha_app::auth::CurrentUser;
-use ducha_store::sessions::SessionRow;
+use ducha_app::lookups::SessionRow;
 use serde::de::DeserializeOwned;
 
 use crate::AppState;
@@ -160,13 +160,10 @@ impl PageUser {
     }
 }
 
-/// Compare secrets without an early exit.
+/// Compare secrets in constant time (`subtle`); an empty secret never matches.
 pub fn constant_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() || a.is_empty() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq as _;
+    !a.is_empty() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 /// `Form<T>` whose rejections are page errors.
@@ -184,5 +181,40 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
                 Err(PageError(e))
             }
         }
+    }
+}
+
+/// A staff form whose CSRF token is checked before the handler runs: the signed-in user and the
+/// form, or `403 csrf_failed` (and `400 invalid_form` for a body that does not fit `T`). Parsed with
+/// `serde_html_form` (what `axum_extra`'s `Form` uses), so repeated keys (`types=大气&types=水`) fill a `Vec` field. The `_csrf`
+/// field need not be part of `T`.
+#[derive(Debug)]
+pub struct CsrfForm<T>(pub PageUser, pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = PageError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let user = PageUser::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body);
+        let invalid = |detail: String| {
+            let mut e = AppError::bad_request("invalid_form", "表单内容不完整或格式不正确");
+            e.details = vec![detail];
+            PageError(e)
+        };
+        let axum::extract::RawForm(bytes) =
+            axum::extract::RawForm::from_request(req, state).await.map_err(|rej| invalid(rej.body_text()))?;
+        // Checked before the form is interpreted, so a forged post learns nothing from the answer.
+        // A token that cannot be read (absent, repeated, not text) is a wrong token.
+        let sent = serde_html_form::from_bytes::<CsrfField>(&bytes).map(|f| f.csrf).unwrap_or_default();
+        user.check_csrf(&sent)?;
+        let form = serde_html_form::from_bytes::<T>(&bytes).map_err(|e| invalid(e.to_string()))?;
+        Ok(CsrfForm(user, form))
     }
 }

@@ -12,6 +12,8 @@ pub mod dashboard;
 pub mod disclosure_pages;
 pub mod error;
 pub mod extract;
+pub mod filters;
+pub mod kit;
 pub mod map;
 pub mod open311;
 pub mod opinion_api;
@@ -106,12 +108,10 @@ async fn intake_js() -> impl IntoResponse {
 }
 
 async fn healthz(State(st): State<AppState>) -> Response {
-    match st.app.store.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            axum::Json(serde_json::json!({ "status": "ok", "db": st.app.store.backend().name() })),
-        )
-            .into_response(),
+    match st.app.db_health().await {
+        Ok(db) => {
+            (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok", "db": db }))).into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" })))

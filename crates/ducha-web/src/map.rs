@@ -6,14 +6,14 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use ducha_app::lookups::CaseFilter;
 use ducha_app::workbench::CountyTownships;
-use ducha_store::cases::CaseFilter;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::PageUser;
-use crate::pages::{Nav, render};
+use crate::kit::{Nav, render};
 
 /// Colour classes: `q0` for no cases, `q1`..`q5` for the quintiles of the non-zero counts.
 pub const CLASSES: usize = 5;

@@ -17,10 +17,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use ducha_app::AppError;
 use ducha_app::error::ErrorKind;
+use ducha_app::lookups::ComplainantIdentity;
 use ducha_domain::closure::ClosureState;
 use ducha_domain::disclosure::PublicCase;
 use ducha_domain::time::iso_cst;
-use ducha_store::cases::ComplainantIdentity;
 use serde_json::{Value, json};
 
 use crate::AppState;

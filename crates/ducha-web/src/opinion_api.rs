@@ -6,13 +6,13 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ducha_app::AppError;
+use ducha_app::lookups::ItemFilter;
 use ducha_app::opinion::ingest::IngestReport;
 use ducha_app::opinion::items::{AckInput, AlertView, ItemActInput, ItemDetail, ItemPage, ManualItemInput};
 use ducha_app::opinion::poll::SourcePoll;
 use ducha_app::opinion::report::{Briefing, DailyReport};
 use ducha_app::opinion::sources::{SourceInput, SourceUpdate, SourceView};
 use ducha_opinion::record::{RawItem, parse_csv, parse_jsonl};
-use ducha_store::opinion::ItemFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

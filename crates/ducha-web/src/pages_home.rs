@@ -6,15 +6,15 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
 use chrono::Datelike;
+use ducha_app::lookups::CaseFilter;
 use ducha_app::workbench::{HomeCard, HomeKind};
 use ducha_domain::time::human_cst;
 use ducha_domain::workflow::Stage;
-use ducha_store::cases::CaseFilter;
 
 use crate::AppState;
 use crate::error::PageError;
 use crate::extract::PageUser;
-use crate::pages::{Nav, render};
+use crate::kit::{Nav, render};
 
 #[derive(Debug)]
 pub struct InboxItem {
@@ -185,7 +185,7 @@ pub async fn home(State(st): State<AppState>, p: PageUser) -> Result<Html<String
             }
         }
         HomeKind::Handler => {
-            let tasks = crate::api_work::task_list(&st, &p.user).await?;
+            let tasks = st.app.task_list(&p.user).await?;
             let rows = tasks
                 .iter()
                 .map(|t| {

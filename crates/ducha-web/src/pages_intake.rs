@@ -11,23 +11,20 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use ducha_app::AppError;
 use ducha_app::auth::CurrentUser;
 use ducha_app::intake::IntakeInput;
+use ducha_app::lookups::ComplainantIdentity;
 use ducha_app::workbench::Suggestion;
 use ducha_domain::role::Role;
-use ducha_store::cases::ComplainantIdentity;
-use ducha_store::directory;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, PageError};
-use crate::extract::{ApiJson, ApiUser, PageUser};
-use crate::pages::{Nav, render};
+use crate::extract::{ApiJson, ApiUser, CsrfForm, PageUser};
+use crate::kit::{Nav, render};
 
 /// The form as submitted (every field optional, so a missing one is a field error, not a 400).
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct IntakeForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
     #[serde(default)]
     channel: String,
     #[serde(default)]
@@ -52,7 +49,7 @@ pub struct IntakeForm {
     /// Beijing wall-clock time from a `datetime-local` field (letters: when the letter came).
     #[serde(default)]
     received_at: String,
-    /// Repeated checkbox values.
+    /// Repeated checkbox values (`types=大气&types=水`).
     #[serde(default)]
     types: Vec<String>,
 }
@@ -98,8 +95,10 @@ fn require_intake(u: &CurrentUser) -> Result<(), PageError> {
 
 async fn county_groups(st: &AppState) -> Result<Vec<CountyGroup>, AppError> {
     let mut out = Vec::new();
-    for c in directory::regions_by_level(&st.app.store, "county").await? {
-        let townships = directory::regions_under(&st.app.store, &c.code)
+    for c in st.app.counties().await? {
+        let townships = st
+            .app
+            .regions_under(&c.code)
             .await?
             .into_iter()
             .filter(|r| r.level == "township")
@@ -165,9 +164,11 @@ pub async fn form(
         Some(id) => {
             let c = st.app.case_view(&p.user, id).await?;
             let dup_note = match c.dup_of {
-                Some(d) => ducha_store::cases::get(&st.app.store, d).await?.map(|pc| {
-                    format!("系统判断与 {} 为同一问题，可告知来电人该问题已在办理中。", pc.accept_no)
-                }),
+                Some(d) => st
+                    .app
+                    .accept_no_of(d)
+                    .await?
+                    .map(|no| format!("系统判断与 {no} 为同一问题，可告知来电人该问题已在办理中。")),
                 None => None,
             };
             Some(Accepted { id: c.id, spoken: spoken_parts(&c.accept_no), accept_no: c.accept_no, dup_note })
@@ -184,33 +185,8 @@ pub async fn form(
 
 pub async fn submit(
     State(st): State<AppState>,
-    p: PageUser,
-    axum::extract::RawForm(body): axum::extract::RawForm,
+    CsrfForm(p, f): CsrfForm<IntakeForm>,
 ) -> Result<Response, PageError> {
-    // Parsed by hand: the type checkboxes repeat one name, which serde_urlencoded gathers only
-    // through pairs.
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| AppError::bad_request("invalid_form", "表单内容不完整或格式不正确"))?;
-    let mut f = IntakeForm::default();
-    for (k, v) in pairs {
-        match k.as_str() {
-            "_csrf" => f.csrf = v,
-            "channel" => f.channel = v,
-            "text" => f.text = v,
-            "name" => f.name = v,
-            "phone" => f.phone = v,
-            "address" => f.address = v,
-            "id_number" => f.id_number = v,
-            "email" => f.email = v,
-            "handle" => f.handle = v,
-            "county_code" => f.county_code = v,
-            "township_code" => f.township_code = v,
-            "received_at" => f.received_at = v,
-            "types" => f.types.push(v),
-            _ => {}
-        }
-    }
-    p.check_csrf(&f.csrf)?;
     require_intake(&p.user)?;
     let opt = |s: &str| Some(s.trim().to_owned()).filter(|v| !v.is_empty());
     let received_at = match opt(&f.received_at) {

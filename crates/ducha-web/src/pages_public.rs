@@ -19,8 +19,8 @@ use ducha_domain::discipline::{DisciplineConcern, DisciplineReport};
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::{ApiPath, PageUser, constant_eq};
-use crate::pages::{Nav, render};
+use crate::extract::{ApiPath, CsrfForm, PageUser, constant_eq};
+use crate::kit::{Nav, render};
 use crate::ratelimit::{PublicPost, Throttle};
 
 const FORM_COOKIE: &str = "ducha_form_csrf";
@@ -287,12 +287,10 @@ pub async fn discipline_submit(
 
 pub async fn case_callback(
     State(st): State<AppState>,
-    p: PageUser,
     ApiPath(id): ApiPath<i64>,
-    body: axum::body::Bytes,
+    CsrfForm(p, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form = parse_form(&body)?;
-    p.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let form: HashMap<String, String> = pairs.into_iter().collect();
     let input = CallbackInput {
         channel: "phone".into(),
         result: form.get("result").cloned().unwrap_or_default(),
@@ -305,12 +303,9 @@ pub async fn case_callback(
 
 pub async fn case_callback_link(
     State(st): State<AppState>,
-    p: PageUser,
     ApiPath(id): ApiPath<i64>,
-    body: axum::body::Bytes,
+    CsrfForm(p, _): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Response, PageError> {
-    let form = parse_form(&body)?;
-    p.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or(""))?;
     st.app.send_callback_link(&p.user, id).await?;
     Ok(Redirect::to(&format!("/cases/{id}")).into_response())
 }
@@ -397,11 +392,9 @@ fn case_list(v: &str) -> Vec<String> {
 
 pub async fn add_accountability(
     State(st): State<AppState>,
-    p: PageUser,
-    body: axum::body::Bytes,
+    CsrfForm(p, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form = parse_form(&body)?;
-    p.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let form: HashMap<String, String> = pairs.into_iter().collect();
     let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let record = (|| -> Result<AccountabilityRecord, AppError> {
         Ok(AccountabilityRecord {
@@ -429,11 +422,9 @@ pub async fn add_accountability(
 
 pub async fn add_fault_tolerance(
     State(st): State<AppState>,
-    p: PageUser,
-    body: axum::body::Bytes,
+    CsrfForm(p, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let form = parse_form(&body)?;
-    p.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    let form: HashMap<String, String> = pairs.into_iter().collect();
     let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let ft = (|| -> Result<FaultTolerance, AppError> {
         Ok(FaultTolerance {

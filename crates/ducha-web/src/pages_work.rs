@@ -7,15 +7,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use ducha_app::AppError;
 use ducha_domain::role::Role;
-use ducha_domain::time::human_cst;
 use ducha_domain::unit::UnitLevel;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::api_work;
 use crate::error::PageError;
-use crate::extract::{ApiPath, PageForm, PageUser};
-use crate::pages::{Nav, render};
+use crate::extract::{ApiPath, CsrfForm, PageUser};
+use crate::kit::{Nav, fmt_ms, render};
 
 #[derive(Debug, Default, Clone)]
 pub struct Cell {
@@ -89,10 +87,6 @@ impl TablePage {
     }
 }
 
-fn fmt(ms: Option<i64>) -> String {
-    ms.map(|v| human_cst(ducha_domain::time::from_millis(v))).unwrap_or_else(|| "—".into())
-}
-
 fn pct(v: Option<f64>) -> String {
     v.map(|x| format!("{:.1}%", x * 100.0)).unwrap_or_else(|| "—".into())
 }
@@ -109,14 +103,14 @@ pub async fn tasks(State(st): State<AppState>, p: PageUser) -> Result<Html<Strin
     page.intro = Some(
         "期限按工作日计算（节假日和调休已计入）。20:00至次日08:00不会向乡镇（街道）和部门送达任务。".into(),
     );
-    for t in api_work::task_list(&st, &p.user).await? {
+    for t in st.app.task_list(&p.user).await? {
         let overdue = t.remaining.as_deref().is_some_and(|r| r.contains("超期"));
         page.rows.push(vec![
             Cell::link(t.accept_no, format!("/cases/{}", t.case_id)),
             Cell::t(t.stage_label),
             Cell::t(t.role),
-            Cell::t(fmt(t.delivered_at)),
-            Cell::t(fmt(t.due_at)),
+            Cell::t(fmt_ms(t.delivered_at)),
+            Cell::t(fmt_ms(t.due_at)),
             if overdue {
                 Cell::badge(t.remaining.unwrap_or_default(), "overdue")
             } else {
@@ -132,8 +126,6 @@ pub async fn tasks(State(st): State<AppState>, p: PageUser) -> Result<Html<Strin
 
 #[derive(Debug, Deserialize)]
 pub struct BatchForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
     #[serde(default)]
     date: String,
 }
@@ -174,7 +166,7 @@ async fn batch_page(
         page.rows.push(vec![
             Cell::link(format!("第{}批", b.number), format!("/cases?batch_id={}", b.id)),
             Cell::t(b.answering_date),
-            Cell::t(fmt(b.due_at)),
+            Cell::t(fmt_ms(b.due_at)),
             Cell::t(b.due_at.map(|d| st.app.remaining(d)).unwrap_or_else(|| "—".into())),
             Cell::t(total.to_string()),
             Cell::t(closed.to_string()),
@@ -191,10 +183,8 @@ pub async fn batches(State(st): State<AppState>, p: PageUser) -> Result<Response
 
 pub async fn send_batch(
     State(st): State<AppState>,
-    p: PageUser,
-    PageForm(f): PageForm<BatchForm>,
+    CsrfForm(p, f): CsrfForm<BatchForm>,
 ) -> Result<Response, PageError> {
-    p.check_csrf(&f.csrf)?;
     let date = match NaiveDate::parse_from_str(f.date.trim(), "%Y-%m-%d") {
         Ok(d) => d,
         Err(_) => {
@@ -213,7 +203,12 @@ pub async fn send_batch(
             batch_page(
                 &st,
                 &p,
-                Some(format!("已交办第{}批，共{}件，办理期限{}{kept}", b.number, b.assigned, fmt(b.due_at))),
+                Some(format!(
+                    "已交办第{}批，共{}件，办理期限{}{kept}",
+                    b.number,
+                    b.assigned,
+                    fmt_ms(b.due_at)
+                )),
                 None,
             )
             .await
@@ -238,7 +233,7 @@ pub async fn alerts(State(st): State<AppState>, p: PageUser) -> Result<Html<Stri
         vec!["类型", "层级", "摘要", "证据", "发出时间", "签收"],
         "暂无预警。系统自动监测疑似“一刀切”（同一县区同一行业短期内多家停产，或停产对象无群众举报）和“长停久治、久治不验”。",
     );
-    for a in api_work::visible_alerts(&st, &p.user).await? {
+    for a in st.app.visible_alerts(&p.user).await? {
         let level = match a.level.as_str() {
             "county" => "县（区）",
             "city" => "市级",
@@ -250,9 +245,9 @@ pub async fn alerts(State(st): State<AppState>, p: PageUser) -> Result<Html<Stri
             Cell::t(level),
             Cell::t(a.summary),
             Cell::t(a.evidence.join("；")),
-            Cell::t(fmt(Some(a.created_at))),
+            Cell::t(fmt_ms(Some(a.created_at))),
             match a.acknowledged_at {
-                Some(t) => Cell::t(format!("已签收 {}", fmt(Some(t)))),
+                Some(t) => Cell::t(format!("已签收 {}", fmt_ms(Some(t)))),
                 None => Cell::post(format!("/alerts/{}/ack", a.id), "签收"),
             },
         ]);
@@ -260,33 +255,12 @@ pub async fn alerts(State(st): State<AppState>, p: PageUser) -> Result<Html<Stri
     render(&page)
 }
 
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-}
-
 pub async fn ack_alert(
     State(st): State<AppState>,
-    p: PageUser,
     ApiPath(id): ApiPath<i64>,
-    PageForm(f): PageForm<CsrfForm>,
+    CsrfForm(p, _): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Response, PageError> {
-    p.check_csrf(&f.csrf)?;
-    let visible = api_work::visible_alerts(&st, &p.user).await?;
-    if !visible.iter().any(|a| a.id == id) {
-        return Err(PageError(AppError::not_found("alert_not_found", "未找到该预警")));
-    }
-    let now = st.app.now_ms();
-    let mut tx = st.app.store.begin().await.map_err(AppError::from)?;
-    ducha_store::handling::acknowledge_alert(&mut tx, id, p.user.id, now).await.map_err(AppError::from)?;
-    ducha_store::audit::append(
-        &mut tx,
-        &p.user.audit(now, "alert.acknowledged", "alert", id, serde_json::json!({})),
-    )
-    .await
-    .map_err(AppError::from)?;
-    tx.commit().await.map_err(AppError::from)?;
+    st.app.acknowledge_alert(&p.user, id).await?;
     Ok(Redirect::to("/alerts").into_response())
 }
 
@@ -312,7 +286,7 @@ pub async fn burden(State(st): State<AppState>, p: PageUser) -> Result<Html<Stri
         "暂无数据。",
     );
     page.intro = Some("按《通知》要求：避免基层干部熬夜接收任务，给直接负责查处整改的单位留足时间，禁止层层加码、级级提速。时长按工作时间计算（小时）。".into());
-    for r in api_work::burden_rows(&st).await? {
+    for r in st.app.burden_rows().await? {
         let level = UnitLevel::parse(&r.level).map(|l| l.label()).unwrap_or("—");
         page.rows.push(vec![
             Cell::t(r.unit),
@@ -408,7 +382,7 @@ pub async fn discipline(State(st): State<AppState>, p: PageUser) -> Result<Html<
             .unwrap_or_else(|| s("concern"));
         page.rows.push(vec![
             Cell::t(d.id.to_string()),
-            Cell::t(fmt(Some(d.at))),
+            Cell::t(fmt_ms(Some(d.at))),
             Cell::t(concern),
             Cell::t(s("about")),
             Cell::t(s("facts")),

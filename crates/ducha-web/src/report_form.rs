@@ -15,8 +15,8 @@ use ducha_domain::handling::{
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::extract::{ApiPath, PageUser};
-use crate::pages::{Nav, render};
+use crate::extract::{ApiPath, CsrfForm, PageUser};
+use crate::kit::{Nav, render};
 
 const ISSUES: usize = 3;
 const SUBJECTS: usize = 3;
@@ -312,19 +312,28 @@ async fn page(
 
 pub async fn save(
     State(st): State<AppState>,
-    p: PageUser,
     ApiPath(id): ApiPath<i64>,
-    body: axum::body::Bytes,
+    CsrfForm(p, pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| AppError::bad_request("invalid_form", "表单内容格式不正确"))?;
     let form: HashMap<String, String> = pairs.into_iter().collect();
-    p.check_csrf(form.get("_csrf").map(String::as_str).unwrap_or(""))?;
     let report = match parse(&form, st.app.clock.now()) {
         Ok(r) => r,
         Err(e) => return page(&st, &p, id, None, None, Some(e)).await,
     };
-    let version = form.get("expected_version").and_then(|v| v.parse::<i64>().ok()).filter(|v| *v > 0);
+    // A malformed version is refused, not dropped: dropping it would turn the stale-version check off.
+    let version = match form.get("expected_version").map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(0) => None,
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                return Err(PageError(AppError::invalid(
+                    "expected_version",
+                    format!("版本号“{v}”无效，请刷新页面后重新填写"),
+                )));
+            }
+        },
+    };
     match st.app.save_report(&p.user, id, &report, version).await {
         Ok(v) => {
             let state = if v.problems.is_empty() { "complete" } else { "draft" };

@@ -8,6 +8,7 @@
 //! copies.
 
 pub mod demo;
+pub mod desk;
 pub mod export;
 pub mod ingest;
 pub mod items;
