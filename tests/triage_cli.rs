@@ -380,7 +380,7 @@ fn gen_db_writes_triaged_cases_over_the_workflow() {
                 let primary = by_id[&p];
                 assert!(primary.id < r.id && primary.dup_of.is_none(), "links point at an earlier primary");
             }
-            let stage = r.stage.as_str();
+            let stage = r.stage.code();
             if stage == "duplicate" {
                 assert!(r.dup_of.is_some());
                 assert!(by_id[&r.dup_of.unwrap()].repeat_count > 0);

@@ -100,7 +100,7 @@ pub fn token_hash(token: &str) -> String {
 
 fn current_user(u: UserRow, unit: UnitRow) -> Result<CurrentUser> {
     let role = Role::parse(&u.role)?;
-    let level = UnitLevel::parse(&unit.level)?;
+    let level = unit.level;
     Ok(CurrentUser { id: u.id, username: u.username, display_name: u.display_name, role, unit, level })
 }
 
@@ -241,7 +241,7 @@ impl App {
         let unit = directory::unit_by_code(&self.store, input.unit_code.trim())
             .await?
             .ok_or_else(|| AppError::invalid("unit", format!("单位代码“{}”不存在", input.unit_code)))?;
-        role.check_level(UnitLevel::parse(&unit.level)?)?;
+        role.check_level(unit.level)?;
         let hash = hash_password(&self.cfg, &input.password)?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;

@@ -8,6 +8,7 @@
 
 use ducha_domain::role::Role;
 use ducha_domain::unit::UnitLevel;
+use ducha_domain::workflow::Stage;
 use ducha_store::{audit, cases, directory};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -63,7 +64,7 @@ impl App {
             return Err(AppError::forbidden("只有接线员、督察组和市攻坚办可以更正分拣结果"));
         }
         let current = self.visible_case(user, case_id).await?;
-        if matches!(current.stage.as_str(), "closed" | "partly_closed") {
+        if matches!(current.stage, Stage::Closed | Stage::PartlyClosed) {
             return Err(AppError::conflict("triage_case_closed", "案件已办结，分拣结果不再更正"));
         }
         let reason = input.reason.as_deref().map(str::trim).unwrap_or("");
@@ -147,7 +148,7 @@ impl App {
         let region_changes = new_county != current.county_code
             || new_township != current.township_code
             || new_village != current.village_code;
-        if region_changes && !matches!(current.stage.as_str(), "received" | "returned_team") {
+        if region_changes && !matches!(current.stage, Stage::Received | Stage::ReturnedTeam) {
             return Err(AppError::conflict(
                 "triage_region_locked",
                 "案件已交办，行政区域不能在此更正；请由承办单位退回督察组后再更正并重新交办",

@@ -212,8 +212,10 @@ impl App {
         let mut tx = self.store.begin().await?;
         let mut extra = 0;
         for u in directory::units(&self.store).await? {
-            if !matches!(u.level.as_str(), "township" | "department")
-                || users.values().any(|x| x.unit.id == u.id)
+            if !matches!(
+                u.level,
+                ducha_domain::unit::UnitLevel::Township | ducha_domain::unit::UnitLevel::Department
+            ) || users.values().any(|x| x.unit.id == u.id)
             {
                 continue;
             }
@@ -305,7 +307,7 @@ impl App {
             }
             clock.set(t);
             let Some(case) = cases::get(&self.store, id).await? else { continue };
-            let stage = Stage::parse(&case.stage)?;
+            let stage = case.stage;
             let next = self.demo_step(&sim_app, &mut sim, &users, &team_u, &city_u, &case, stage).await?;
             processed += 1;
             if let Some(delay) = next {

@@ -1,6 +1,7 @@
 //! The directory of a deployment: regions from the gazetteer, and the chain of units built on them
 //! (inspection team → city office → county/zone offices → townships/streets and departments).
 
+use ducha_domain::region::RegionLevel;
 use ducha_domain::unit::{DepartmentKind, UnitLevel};
 use ducha_store::audit::{self, AuditEntry};
 use ducha_store::directory::{self, NewUnit, RegionRow};
@@ -41,7 +42,7 @@ fn region_rows(g: &Gazetteer) -> Vec<RegionRow> {
                     code: p.code,
                     name: p.name.clone(),
                     short_name: p.common,
-                    level: "province".into(),
+                    level: RegionLevel::Province,
                     parent_code: None,
                 });
             }
@@ -49,7 +50,7 @@ fn region_rows(g: &Gazetteer) -> Vec<RegionRow> {
                 code: c.code,
                 name: c.name,
                 short_name: c.common,
-                level: "city".into(),
+                level: RegionLevel::City,
                 parent_code: Some(prov),
             });
         }
@@ -59,7 +60,7 @@ fn region_rows(g: &Gazetteer) -> Vec<RegionRow> {
             code: c.code,
             name: c.name,
             short_name: c.common,
-            level: "county".into(),
+            level: RegionLevel::County,
             parent_code: Some(c.parent),
         });
     }
@@ -68,7 +69,7 @@ fn region_rows(g: &Gazetteer) -> Vec<RegionRow> {
             code: t.code.clone(),
             name: t.name.clone(),
             short_name: t.common.clone(),
-            level: "township".into(),
+            level: RegionLevel::Township,
             parent_code: Some(t.parent.clone()),
         });
     }
@@ -77,7 +78,7 @@ fn region_rows(g: &Gazetteer) -> Vec<RegionRow> {
             code: v.code.clone(),
             name: v.name.clone(),
             short_name: v.common.clone(),
-            level: "village".into(),
+            level: RegionLevel::Village,
             parent_code: Some(v.parent.clone()),
         });
     }

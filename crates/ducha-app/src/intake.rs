@@ -17,6 +17,8 @@ use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
 use crate::queries::CaseView;
+use ducha_triage::accept_no::AcceptNo;
+
 use crate::{App, AppError, Result};
 
 /// The channel a complaint came in by, with its accept-number letter.
@@ -244,13 +246,7 @@ impl App {
                 now: now_ms,
                 dup_doc: Some(analysis.dup_doc.clone()),
             },
-            accept_prefix: format!(
-                "{}{}{}{}",
-                channel.letter(),
-                campaign.round_no,
-                campaign.province_letters,
-                day
-            ),
+            accept: accept_template(channel, &campaign, received)?,
             day,
             who,
             audit,
@@ -319,8 +315,13 @@ impl GroupWriter {
                 return Err(AppError::conflict("accept_no_exhausted", "当日受理编号已用完（9999件）"));
             }
             let sealed = self.cipher.is_some() && !job.who.is_empty();
+            let serial =
+                u32::try_from(serial).map_err(|_| AppError::internal("accept serial out of range"))?;
             new_cases.push((
-                NewCase { accept_no: format!("{}{serial:04}", job.accept_prefix), ..job.case.clone() },
+                NewCase {
+                    accept_no: AcceptNo { serial, ..job.accept.clone() }.to_string(),
+                    ..job.case.clone()
+                },
                 sealed,
             ));
         }
@@ -366,11 +367,26 @@ impl GroupWriter {
     }
 }
 
+/// The campaign's accept number for a channel and day, with serial 1 (`AcceptNo` validates the round and
+/// the province letters, so a campaign set up with bad ones is refused here, not written as bad numbers).
+fn accept_template(
+    channel: Channel,
+    campaign: &ducha_store::directory::CampaignRow,
+    received: chrono::DateTime<chrono::Utc>,
+) -> Result<AcceptNo> {
+    let letter = ducha_triage::accept_no::Channel::from_letter(channel.letter())
+        .ok_or_else(|| AppError::internal("channel without an accept-number letter"))?;
+    let round = u32::try_from(campaign.round_no).unwrap_or(0);
+    AcceptNo::new(letter, round, &campaign.province_letters, time::to_cst(received).date_naive(), 1)
+        .map_err(|e| AppError::internal(format!("campaign accept numbers: {}", e.message)))
+}
+
 /// An intake checked and triaged, waiting for its write.
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     case: NewCase,
-    accept_prefix: String,
+    /// The accept number with serial 1: validated once, the serial is drawn at the write.
+    accept: AcceptNo,
     day: String,
     who: ComplainantIdentity,
     /// The audit entry without its case id and detail (known once written).

@@ -19,7 +19,9 @@ use crate::{App, AppError, Result};
 pub struct TaskView {
     pub case_id: i64,
     pub accept_no: String,
-    pub stage: String,
+    /// Stage code, e.g. `dispatched_handler`.
+    #[schema(value_type = String)]
+    pub stage: Stage,
     pub stage_label: String,
     pub role: String,
     pub delivered_at: Option<i64>,
@@ -91,7 +93,7 @@ impl App {
         let mut out = Vec::new();
         for a in cases::active_for_unit(&self.store, u.unit.id).await? {
             let Some(c) = cases::get(&self.store, a.case_id).await? else { continue };
-            let stage = Stage::parse(&c.stage)?;
+            let stage = c.stage;
             if stage.is_terminal() {
                 continue;
             }
@@ -100,7 +102,7 @@ impl App {
             out.push(TaskView {
                 case_id: c.id,
                 accept_no: c.accept_no,
-                stage: stage.code().into(),
+                stage,
                 stage_label: stage.label().into(),
                 role: if a.is_lead != 0 { "主办".into() } else { "协办".into() },
                 delivered_at: a.delivered_at,
@@ -150,7 +152,7 @@ impl App {
         let asg = cases::all_assignments(&self.store).await?;
         let mut rows = Vec::new();
         for u in directory::units(&self.store).await? {
-            if UnitLevel::parse(&u.level)? == UnitLevel::Team {
+            if u.level == UnitLevel::Team {
                 continue;
             }
             let count = |kind: &str| {
@@ -176,7 +178,7 @@ impl App {
             let row = BurdenRow {
                 unit_id: u.id,
                 unit: u.name.clone(),
-                level: u.level.clone(),
+                level: u.level.code().into(),
                 night_held: count("night_held"),
                 night_overrides: count("night_override"),
                 refused_compressions: count("compression_refused"),

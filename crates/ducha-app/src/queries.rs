@@ -273,7 +273,7 @@ impl App {
     pub async fn dispatch_targets(&self, user: &CurrentUser) -> Result<Vec<UnitRow>> {
         let Some(levels) = user.level.dispatches_to() else { return Ok(Vec::new()) };
         let children = directory::child_units(&self.store, user.unit.id).await?;
-        Ok(children.into_iter().filter(|u| levels.iter().any(|l| l.code() == u.level)).collect())
+        Ok(children.into_iter().filter(|u| levels.contains(&u.level)).collect())
     }
 }
 
@@ -319,7 +319,7 @@ pub(crate) fn view_with_text(
     text: Screened,
     shield: Option<&Shield>,
 ) -> Result<CaseView> {
-    let stage = Stage::parse(&c.stage)?;
+    let stage = c.stage;
     Ok(CaseView {
         id: c.id,
         accept_no: c.accept_no,

@@ -412,7 +412,7 @@ impl App {
     }
 
     fn similar(&self, c: &CaseRow, region_label: String, handler: Option<String>) -> Result<SimilarCase> {
-        let stage = Stage::parse(&c.stage)?;
+        let stage = c.stage;
         let date = to_cst(from_millis(c.received_at));
         let when = format!("{}月{}日", date.month(), date.day());
         let open = !stage.is_terminal();
@@ -636,7 +636,7 @@ impl App {
             let towns: Vec<RegionRow> = directory::regions_under(&self.store, &county.code)
                 .await?
                 .into_iter()
-                .filter(|r| r.level == "township")
+                .filter(|r| r.level == ducha_domain::region::RegionLevel::Township)
                 .collect();
             let townships: Vec<TownshipCount> = towns
                 .into_iter()

@@ -103,9 +103,8 @@ impl App {
             if m.override_reason.is_none()
                 && let Some(unit_id) = m.unit_id
                 && let Some(u) = directory::unit(&self.store, unit_id).await?
-                && let Ok(level) = UnitLevel::parse(&u.level)
             {
-                let d = delivery_time(now, level, &settings.quiet, &self.calendar);
+                let d = delivery_time(now, u.level, &settings.quiet, &self.calendar);
                 if let Ok(d) = d
                     && d.deferred
                 {

@@ -133,7 +133,7 @@ impl App {
         {
             return Err(AppError::conflict("stale_case", "案件已被他人更新，请刷新页面后重试"));
         }
-        let stage = Stage::parse(&case.stage)?;
+        let stage = case.stage;
         let reason = screened_reason.as_ref().map(|r| r.as_str().trim()).filter(|r| !r.is_empty());
         let next = workflow::transition(stage, action, user.actor(), reason)?;
         if !self.holds(user, &case, stage, &campaign, action) {
@@ -193,14 +193,13 @@ impl App {
                     .await?
                     .ok_or_else(|| AppError::invalid("to_unit_id", "转办单位不存在"))?;
                 let allowed = user.level.dispatches_to().unwrap_or(&[]);
-                if target.parent_id != Some(user.unit.id) || !allowed.iter().any(|l| l.code() == target.level)
-                {
+                if target.parent_id != Some(user.unit.id) || !allowed.contains(&target.level) {
                     return Err(AppError::invalid(
                         "to_unit_id",
                         format!("“{}”不是{}的下级承办单位，不能转办", target.name, user.unit.name),
                     ));
                 }
-                let level = UnitLevel::parse(&target.level)?;
+                let level = target.level;
                 let settings = CampaignSettings::of(&campaign);
                 let active = cases::active_assignments_tx(&mut tx, case_id).await?;
                 let parent = active.iter().rev().find(|a| a.unit_id == user.unit.id);
@@ -301,15 +300,14 @@ impl App {
                         let cu = directory::unit_in_tx(&mut tx, cid)
                             .await?
                             .ok_or_else(|| AppError::invalid("co_unit_ids", "协办单位不存在"))?;
-                        if cu.parent_id != Some(user.unit.id) || !allowed.iter().any(|l| l.code() == cu.level)
-                        {
+                        if cu.parent_id != Some(user.unit.id) || !allowed.contains(&cu.level) {
                             return Err(AppError::invalid(
                                 "co_unit_ids",
                                 format!("“{}”不是{}的下级单位，不能协办", cu.name, user.unit.name),
                             ));
                         }
                         new_assignment.unit_id = cu.id;
-                        new_assignment.level = cu.level.clone();
+                        new_assignment.level = cu.level.code().into();
                         new_assignment.is_lead = false;
                         cases::insert_assignment(&mut tx, &new_assignment).await?;
                         let mut n = notice(

@@ -55,6 +55,14 @@ impl RegionLevel {
     }
 }
 
+/// Read from storage (`#[sqlx(try_from = "String")]` on row types).
+impl TryFrom<String> for RegionLevel {
+    type Error = DomainError;
+    fn try_from(s: String) -> Result<Self, DomainError> {
+        RegionLevel::parse(&s)
+    }
+}
+
 /// A validated division code: all ASCII digits, of a length NBS uses.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -78,6 +78,14 @@ impl UnitLevel {
     }
 }
 
+/// Read from storage (`#[sqlx(try_from = "String")]` on row types).
+impl TryFrom<String> for UnitLevel {
+    type Error = DomainError;
+    fn try_from(s: String) -> Result<Self, DomainError> {
+        UnitLevel::parse(&s)
+    }
+}
+
 impl std::fmt::Display for UnitLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())

@@ -148,6 +148,15 @@ impl Stage {
     }
 }
 
+/// Read from storage: a stored stage code (`#[sqlx(try_from = "String")]` on row types), so a row with
+/// an unknown stage fails where it is read, not wherever the text would be parsed later.
+impl TryFrom<String> for Stage {
+    type Error = DomainError;
+    fn try_from(s: String) -> Result<Self, DomainError> {
+        Stage::parse(&s)
+    }
+}
+
 impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.label())

@@ -77,7 +77,7 @@ async fn setup_directory(store: &Store) -> (i64, Vec<(String, i64)>) {
             .await
             .unwrap()
             .into_iter()
-            .filter(|u| u.level == "county")
+            .filter(|u| u.level == ducha_domain::unit::UnitLevel::County)
             .filter_map(|u| Some((u.region_code?, u.id)))
             .collect();
         return (c.id, units);
@@ -89,7 +89,7 @@ async fn setup_directory(store: &Store) -> (i64, Vec<(String, i64)>) {
             code: c.code.clone(),
             name: c.name.clone(),
             short_name: c.name.clone(),
-            level: "county".into(),
+            level: ducha_domain::region::RegionLevel::County,
             parent_code: Some("4109".into()),
         });
     }
@@ -98,7 +98,7 @@ async fn setup_directory(store: &Store) -> (i64, Vec<(String, i64)>) {
             code: t.code.clone(),
             name: t.name.clone(),
             short_name: t.common.clone(),
-            level: "township".into(),
+            level: ducha_domain::region::RegionLevel::Township,
             parent_code: Some(t.parent.clone()),
         });
     }
@@ -119,7 +119,7 @@ async fn setup_directory(store: &Store) -> (i64, Vec<(String, i64)>) {
         .await
         .unwrap();
     let mut units = Vec::new();
-    for r in regions.iter().filter(|r| r.level == "county") {
+    for r in regions.iter().filter(|r| r.level == ducha_domain::region::RegionLevel::County) {
         let id = directory::insert_unit(
             &mut tx,
             &unit(&format!("county-{}", r.code), "county", Some(city), Some(r.code.clone())),

@@ -9,7 +9,8 @@ pub struct RegionRow {
     pub code: String,
     pub name: String,
     pub short_name: String,
-    pub level: String,
+    #[sqlx(try_from = "String")]
+    pub level: ducha_domain::region::RegionLevel,
     pub parent_code: Option<String>,
 }
 
@@ -18,7 +19,8 @@ pub struct UnitRow {
     pub id: i64,
     pub code: String,
     pub name: String,
-    pub level: String,
+    #[sqlx(try_from = "String")]
+    pub level: ducha_domain::unit::UnitLevel,
     pub dept_kind: Option<String>,
     pub parent_id: Option<i64>,
     pub region_code: Option<String>,
@@ -96,7 +98,7 @@ pub async fn upsert_regions(tx: &mut Tx, rows: &[RegionRow]) -> Result<u64> {
         .bind(&r.code)
         .bind(&r.name)
         .bind(&r.short_name)
-        .bind(&r.level)
+        .bind(r.level.code())
         .bind(&r.parent_code)
         .execute(tx.conn())
         .await?;

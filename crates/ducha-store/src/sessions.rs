@@ -85,7 +85,8 @@ pub async fn get_with_user(
         id: r.try_get(15)?,
         code: r.try_get(16)?,
         name: r.try_get(17)?,
-        level: r.try_get(18)?,
+        level: ducha_domain::unit::UnitLevel::try_from(r.try_get::<String, _>(18)?)
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         dept_kind: r.try_get(19)?,
         parent_id: r.try_get(20)?,
         region_code: r.try_get(21)?,

@@ -63,14 +63,14 @@ async fn seed(store: &Store) -> (i64, i64, Vec<Doc>) {
             code: "410928".into(),
             name: "濮阳县".into(),
             short_name: "濮阳县".into(),
-            level: "county".into(),
+            level: ducha_domain::region::RegionLevel::County,
             parent_code: Some("4109".into()),
         },
         RegionRow {
             code: "410922".into(),
             name: "清丰县".into(),
             short_name: "清丰县".into(),
-            level: "county".into(),
+            level: ducha_domain::region::RegionLevel::County,
             parent_code: Some("4109".into()),
         },
     ];
@@ -79,7 +79,7 @@ async fn seed(store: &Store) -> (i64, i64, Vec<Doc>) {
             code: (*t).into(),
             name: (*name).into(),
             short_name: (*name).into(),
-            level: "township".into(),
+            level: ducha_domain::region::RegionLevel::Township,
             parent_code: Some((*c).into()),
         });
     }

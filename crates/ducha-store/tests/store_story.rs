@@ -56,14 +56,14 @@ async fn story(backend: Backend) {
                 code: "410928".into(),
                 name: "濮阳县".into(),
                 short_name: "濮阳县".into(),
-                level: "county".into(),
+                level: ducha_domain::region::RegionLevel::County,
                 parent_code: Some("4109".into()),
             },
             RegionRow {
                 code: "410928101".into(),
                 name: "濮阳县柳屯镇".into(),
                 short_name: "柳屯镇".into(),
-                level: "township".into(),
+                level: ducha_domain::region::RegionLevel::Township,
                 parent_code: Some("410928".into()),
             },
         ],
@@ -279,7 +279,7 @@ async fn story(backend: Backend) {
     .await;
     assert!(matches!(stale, Err(StoreError::Conflict { code: "stale_case", .. })));
     tx.rollback().await.unwrap();
-    assert_eq!(cases::get(&store, case_id).await.unwrap().unwrap().stage, "dispatched_handler");
+    assert_eq!(cases::get(&store, case_id).await.unwrap().unwrap().stage.code(), "dispatched_handler");
 
     // The audit chain verifies, and names the record that was edited by hand.
     for i in 0..5 {

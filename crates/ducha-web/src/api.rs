@@ -283,7 +283,7 @@ pub async fn units(
                 id: u.id,
                 code: u.code,
                 name: u.name,
-                level: u.level,
+                level: u.level.code().into(),
                 parent_id: u.parent_id,
                 region_code: u.region_code,
             })
@@ -308,7 +308,7 @@ pub async fn regions(
                 code: r.code,
                 name: r.name,
                 short_name: r.short_name,
-                level: r.level,
+                level: r.level.code().into(),
                 parent_code: r.parent_code,
             })
             .collect(),

@@ -189,7 +189,7 @@ pub async fn home(State(st): State<AppState>, p: PageUser) -> Result<Html<String
             let rows = tasks
                 .iter()
                 .map(|t| {
-                    let stage = Stage::parse(&t.stage).ok();
+                    let stage = Some(t.stage);
                     let overdue =
                         t.remaining.as_deref().is_some_and(|r| r.contains("超期") || r.contains("已到期"));
                     let soon = t.remaining.as_deref().is_some_and(|r| {

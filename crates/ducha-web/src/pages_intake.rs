@@ -101,7 +101,7 @@ async fn county_groups(st: &AppState) -> Result<Vec<CountyGroup>, AppError> {
             .regions_under(&c.code)
             .await?
             .into_iter()
-            .filter(|r| r.level == "township")
+            .filter(|r| r.level == ducha_domain::region::RegionLevel::Township)
             .map(|r| (r.code, r.short_name))
             .collect();
         out.push(CountyGroup { code: c.code, name: c.short_name, townships });

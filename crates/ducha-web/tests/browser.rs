@@ -379,7 +379,7 @@ async fn journey(fx: &Fx, c: Client) {
     assert!(!public.contains("13803930123"), "no identity in the column");
     e.shot("gongkai-county-batch").await;
     let c = ducha_store::cases::get(&fx.app.store, case.id).await.unwrap().unwrap();
-    assert_eq!(c.stage, "closed");
+    assert_eq!(c.stage.code(), "closed");
 
     // ---- each role sees only what it may ----
     e.login("wenliu").await;

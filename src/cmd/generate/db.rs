@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use chrono::Duration;
 use ducha_app::App;
 use ducha_app::settings::CampaignSettings;
-use ducha_domain::unit::DepartmentKind;
+use ducha_domain::unit::{DepartmentKind, UnitLevel};
 use ducha_domain::workflow::Stage;
 use ducha_store::audit::{self, AuditEntry};
 use ducha_store::directory::{self, CampaignRow, NewCampaign};
@@ -89,14 +89,14 @@ pub async fn into_db(app: &App, args: &Opts) -> Result<ExitCode> {
     let mut ecology_units = HashMap::new();
     for u in directory::units(&app.store).await? {
         let Some(region) = u.region_code.clone() else { continue };
-        match u.level.as_str() {
-            "county" => {
+        match u.level {
+            UnitLevel::County => {
                 county_units.insert(region, u.id);
             }
-            "township" => {
+            UnitLevel::Township => {
                 township_units.insert(region, u.id);
             }
-            "department" if u.dept_kind.as_deref() == Some(DepartmentKind::Ecology.code()) => {
+            UnitLevel::Department if u.dept_kind.as_deref() == Some(DepartmentKind::Ecology.code()) => {
                 ecology_units.insert(region, u.id);
             }
             _ => {}

@@ -109,14 +109,13 @@ pub async fn write_case(
     if serial > 9999 {
         bail!("{day} 的受理编号已用完（每日最多9999件）；请减小 --per-day");
     }
-    let accept_no = format!(
-        "{}{}{}{}{:04}",
-        c.channel.letter(),
-        ctx.campaign.round_no,
-        ctx.campaign.province_letters,
-        day,
-        serial
-    );
+    let accept_no = ducha_triage::accept_no::AcceptNo::format(
+        c.channel,
+        u32::try_from(ctx.campaign.round_no)?,
+        &ctx.campaign.province_letters,
+        to_cst(c.received).date_naive(),
+        u32::try_from(serial)?,
+    )?;
     let dup_of = match c.dup_of {
         Some(DupRef::Stored(id)) => Some(id),
         Some(DupRef::New(seq)) => {

@@ -63,7 +63,7 @@ impl App {
     pub async fn county_columns(&self) -> Result<Vec<ColumnRef>> {
         let mut out = Vec::new();
         for u in directory::units(&self.store).await? {
-            if u.level != UnitLevel::County.code() {
+            if u.level != UnitLevel::County {
                 continue;
             }
             let Some(code) = u.region_code else { continue };

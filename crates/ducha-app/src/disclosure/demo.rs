@@ -2,6 +2,7 @@
 //! workflow, the most recent left for the gap dashboard.
 
 use ducha_domain::role::Role;
+use ducha_domain::workflow::Stage;
 use ducha_store::batches;
 use ducha_store::cases::{self, CaseFilter, CaseRow, Scope};
 use ducha_store::directory;
@@ -26,7 +27,7 @@ impl App {
             v
         };
         let handled = |c: &CaseRow| {
-            c.finding.is_some() || matches!(c.stage.as_str(), "closed" | "partly_closed" | "duplicate")
+            c.finding.is_some() || matches!(c.stage, Stage::Closed | Stage::PartlyClosed | Stage::Duplicate)
         };
         let mut published = 0usize;
         let mut columns = 0usize;

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use ducha_domain::disclosure::PublicCase;
 use ducha_domain::time::from_millis;
-use ducha_domain::workflow::Stage;
 use ducha_store::batches;
 use ducha_store::cases::{self, ComplainantIdentity};
 use ducha_store::disclosure::{self as store};
@@ -97,7 +96,7 @@ impl App {
         accept_no: &str,
     ) -> Result<Option<(String, DateTime<Utc>, Vec<String>, bool)>> {
         let Some(c) = cases::get_by_accept_no(&self.store, accept_no).await? else { return Ok(None) };
-        let stage = Stage::parse(&c.stage)?;
+        let stage = c.stage;
         let types = c
             .pollution_types
             .split(',')

@@ -63,7 +63,7 @@ impl App {
                 break;
             }
         }
-        rows_db.retain(|c| c.stage != Stage::Duplicate.code());
+        rows_db.retain(|c| c.stage != Stage::Duplicate);
         rows_db.sort_by_key(|c| (c.received_at, c.id));
         let ids: Vec<i64> = rows_db.iter().map(|c| c.id).collect();
 
@@ -90,7 +90,7 @@ impl App {
         let mut agencies: HashMap<i64, String> = HashMap::new();
         let mut public = Vec::with_capacity(rows_db.len());
         for (i, c) in rows_db.iter().enumerate() {
-            let stage = Stage::parse(&c.stage)?;
+            let stage = c.stage;
             let assigned_at = cases::assignments(&self.store, c.id)
                 .await?
                 .iter()

@@ -59,7 +59,7 @@ impl App {
         link: Option<&str>,
     ) -> Result<bool> {
         let case = cases::get(&self.store, case_id).await?.ok_or_else(AppError::case_not_found)?;
-        let stage = Stage::parse(&case.stage)?;
+        let stage = case.stage;
         if !matches!(stage, Stage::Closed | Stage::PartlyClosed) {
             return Err(AppError::conflict("not_closed", "只能对已办结或阶段性办结的案件回访"));
         }
@@ -199,7 +199,7 @@ impl App {
             return Err(AppError::forbidden("回访链接由热线接线员或督察组发送"));
         }
         let case = self.visible_case(user, case_id).await?;
-        if !matches!(Stage::parse(&case.stage)?, Stage::Closed | Stage::PartlyClosed) {
+        if !matches!(case.stage, Stage::Closed | Stage::PartlyClosed) {
             return Err(AppError::conflict("not_closed", "只能对已办结或阶段性办结的案件回访"));
         }
         if case.has_identity == 0 {

@@ -9,7 +9,6 @@ use ducha_domain::closure::ClosureState;
 use ducha_domain::handling::Finding;
 use ducha_domain::metrics::{CallbackFact, CaseOutcome, MetricsConfig, OutcomeMetrics, outcome_metrics_by};
 use ducha_domain::time::from_millis;
-use ducha_domain::workflow::Stage;
 use ducha_store::cases;
 use ducha_store::directory;
 use ducha_store::followup;
@@ -74,7 +73,7 @@ impl App {
                 else {
                     continue;
                 };
-                let stage = Stage::parse(&c.stage)?;
+                let stage = c.stage;
                 let unit = directory::unit(&self.store, handler).await?.map(|u| u.name).unwrap_or_default();
                 out.push(CaseOutcome {
                     case_id: c.id.to_string(),

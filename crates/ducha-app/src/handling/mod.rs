@@ -97,7 +97,7 @@ impl App {
     pub async fn report_view(&self, user: &CurrentUser, case_id: i64) -> Result<ReportView> {
         let case = self.visible_case(user, case_id).await?;
         let (raw, version, submitted_at) = self.load_report(case_id).await?;
-        let stage = Stage::parse(&case.stage)?;
+        let stage = case.stage;
         // Every role reads the report through the case's firewall; what it hides is listed.
         let shield = self.shield(case_id).await?;
         let identity_findings =
@@ -188,7 +188,7 @@ impl App {
         expected_version: Option<i64>,
     ) -> Result<ReportView> {
         let case = self.visible_case(user, case_id).await?;
-        let stage = Stage::parse(&case.stage)?;
+        let stage = case.stage;
         if user.role != Role::Handler || case.handler_unit_id != Some(user.unit.id) {
             return Err(AppError::forbidden_code("not_handler", "办理报告由承办单位（主办）填写"));
         }

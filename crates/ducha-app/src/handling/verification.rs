@@ -101,7 +101,7 @@ impl App {
         campaign: &CampaignRow,
         now: i64,
     ) -> Result<bool> {
-        let stage = Stage::parse(&primary.stage)?;
+        let stage = primary.stage;
         if !matches!(stage, Stage::Closed | Stage::PartlyClosed) {
             return Ok(false);
         }

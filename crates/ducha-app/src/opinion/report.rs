@@ -437,7 +437,7 @@ impl App {
             }
             let mut facts = Vec::new();
             for c in &cases {
-                let stage = Stage::parse(&c.stage)?;
+                let stage = c.stage;
                 facts.push(BriefFact {
                     accept_no: c.accept_no.clone(),
                     region: self
@@ -455,7 +455,7 @@ impl App {
                 });
             }
             let closed =
-                cases.iter().filter(|c| matches!(c.stage.as_str(), "closed" | "partly_closed")).count();
+                cases.iter().filter(|c| matches!(c.stage, Stage::Closed | Stage::PartlyClosed)).count();
             let line = if cases.is_empty() {
                 "相关情况正在核实，核实后及时向社会公布。".to_owned()
             } else if closed == cases.len() {

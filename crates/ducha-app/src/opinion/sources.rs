@@ -137,7 +137,7 @@ impl App {
             (_, Some(given)) => {
                 if ducha_store::directory::region(&self.store, &given)
                     .await?
-                    .is_none_or(|r| r.level != "county")
+                    .is_none_or(|r| r.level != ducha_domain::region::RegionLevel::County)
                 {
                     return Err(AppError::invalid("county_code", format!("县（区）代码“{given}”不存在")));
                 }

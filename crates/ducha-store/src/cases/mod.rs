@@ -6,6 +6,7 @@
 //! from the case tallies), `identity` (the complainant's sealed identity) and `assignments`
 //! (assignments down the chain, reminders and escalation, extension requests awaiting a decision).
 
+use ducha_domain::workflow::Stage;
 use serde::{Deserialize, Serialize};
 
 use crate::sql::Q;
@@ -54,7 +55,8 @@ pub struct CaseRow {
     pub triage: String,
     pub dup_of: Option<i64>,
     pub repeat_count: i64,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
     pub batch_id: Option<i64>,
     pub county_unit_id: Option<i64>,
     pub handler_unit_id: Option<i64>,

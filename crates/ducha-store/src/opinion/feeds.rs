@@ -30,6 +30,13 @@ pub struct SourceRow {
     pub updated_at: i64,
 }
 
+impl SourceRow {
+    /// The last polls failed (status `failing`); the desk is shown the error.
+    pub fn is_failing(&self) -> bool {
+        self.status == "failing"
+    }
+}
+
 const SOURCE_COLS: &str = "id, name, url, outlet, county_code, interval_secs, enabled, status, etag, last_modified, last_polled_at, last_success_at, next_poll_at, consecutive_failures, last_error, items_total, created_by, created_at, updated_at";
 
 #[derive(Debug, Clone)]

@@ -16,7 +16,8 @@ pub struct LinkedCase {
     pub county_code: Option<String>,
     pub township_code: Option<String>,
     pub redacted_text: String,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub stage: ducha_domain::workflow::Stage,
     pub finding: Option<String>,
     pub repeat_count: i64,
     pub received_at: i64,

@@ -220,7 +220,7 @@ pub(super) async fn case_page(
                 .regions_under(&county.code)
                 .await?
                 .into_iter()
-                .filter(|r| r.level == "township")
+                .filter(|r| r.level == ducha_domain::region::RegionLevel::Township)
                 .map(|r| (r.code, r.short_name))
                 .collect();
             regions.push((county.code, county.short_name, towns));

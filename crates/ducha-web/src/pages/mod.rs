@@ -195,7 +195,7 @@ pub async fn cases(
             .regions_under(&c.code)
             .await?
             .into_iter()
-            .filter(|r| r.level == "township")
+            .filter(|r| r.level == ducha_domain::region::RegionLevel::Township)
             .map(|r| (r.code, r.short_name));
         township_groups.push((c.short_name.clone(), options(towns, &blank(&params.township_code))));
     }

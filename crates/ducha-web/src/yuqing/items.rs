@@ -215,7 +215,7 @@ pub(super) async fn item_page(
     };
     let township_options = townships
         .into_iter()
-        .filter(|r| r.level == "township")
+        .filter(|r| r.level == ducha_domain::region::RegionLevel::Township)
         .map(|r| {
             let sel = it.township_code.as_deref() == Some(r.code.as_str());
             (r.code, r.short_name, sel)
@@ -280,7 +280,7 @@ pub(super) async fn item_page(
             .map(|l| (l.code().to_owned(), l.label().to_owned(), l.code() == it.level))
             .collect(),
         township_options,
-        critical: it.level == "critical",
+        critical: it.level == Level::Critical.code(),
         back: format!("/yuqing/items/{}", it.id),
         flash,
         error,

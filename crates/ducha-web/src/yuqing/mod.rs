@@ -249,7 +249,7 @@ pub async fn home(
         let latest = app.list_opinion_items(&p.user, ItemFilter::default(), 1, 10).await?;
         page.latest = latest.items.iter().map(row_of).collect();
         for s in app.list_sources(&p.user).await? {
-            if s.row.status == "failing" {
+            if s.row.is_failing() {
                 page.failing_sources.push((
                     s.row.id,
                     s.row.name.clone(),

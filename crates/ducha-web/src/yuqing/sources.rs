@@ -127,7 +127,7 @@ pub(super) async fn source_rows(
             county,
             interval_min: s.row.interval_secs / 60,
             enabled: s.row.enabled != 0,
-            failing: s.row.status == "failing",
+            failing: s.row.is_failing(),
             status: s.status_label,
             last_polled: fmt_ms(s.row.last_polled_at),
             last_success: fmt_ms(s.row.last_success_at),

@@ -79,7 +79,7 @@ impl App {
                 })?;
                 let region_row = directory::region(&self.store, &code)
                     .await?
-                    .filter(|r| r.level == "township")
+                    .filter(|r| r.level == ducha_domain::region::RegionLevel::Township)
                     .ok_or_else(|| {
                         AppError::invalid("township_code", format!("乡镇（街道）代码“{code}”不存在"))
                     })?;

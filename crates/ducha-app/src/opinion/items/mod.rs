@@ -7,7 +7,6 @@ mod act;
 mod inbox;
 mod links;
 
-use ducha_domain::workflow::Stage;
 use ducha_opinion::entities::Enterprise;
 use ducha_opinion::record::{self, RawItem};
 use ducha_opinion::sentiment::SentimentLabel;
@@ -313,7 +312,7 @@ impl App {
     }
 
     pub(crate) async fn linked_view(&self, l: LinkedCase) -> Result<LinkedCaseView> {
-        let stage = Stage::parse(&l.stage)?;
+        let stage = l.stage;
         Ok(LinkedCaseView {
             region_label: self
                 .region_label_of([l.county_code.as_deref(), l.township_code.as_deref(), None])
@@ -321,7 +320,7 @@ impl App {
             case_id: l.case_id,
             accept_no: l.accept_no,
             text: self.screen_for_case(l.case_id, &l.redacted_text).await?.into_string(),
-            stage: l.stage,
+            stage: stage.code().into(),
             stage_label: stage.label(),
             finding: l.finding,
             repeat_count: l.repeat_count,
