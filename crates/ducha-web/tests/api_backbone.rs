@@ -522,12 +522,14 @@ async fn sweep_findings_all_backends() {
     }
 }
 
-/// Every operation documents the error answers it can give (the sweep checks status codes against
+/// The document is pinned as a snapshot. Every operation documents the error answers it can give (the sweep checks status codes against
 /// the document), operation ids are unique, and every error is the one `ErrorBody`.
 #[tokio::test]
 async fn openapi_documents_every_error_answer() {
     let fx = setup(Backend::Sqlite).await;
     let doc = fx.json("GET", "/api/openapi.json", None, None).await.json;
+    // Every change to the API is a reviewed diff of this snapshot (`cargo insta review`).
+    insta::assert_json_snapshot!("openapi", doc);
     let mut ids = std::collections::HashSet::new();
     let mut ops = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
