@@ -500,6 +500,205 @@ pub fn is_name(s: &str) -> bool {
     (2..=4).contains(&s.chars().count()) && name_at(s) == Some(s.len())
 }
 
+/// Every syllable of Mandarin pinyin without tones (the 400-odd of the standard table, with `v` for
+/// `ü`), to tell a name written in Latin letters (Zhang Xiuying) from an English word.
+const PINYIN_SYLLABLES: &str = "a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dia dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu lv luan lue lve lun luo ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nv nuan nue nve nuo o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo";
+
+/// The pinyin of common surnames (and compound ones), lower-case.
+const PINYIN_SURNAMES: &[&str] = &[
+    "wang",
+    "li",
+    "zhang",
+    "liu",
+    "chen",
+    "yang",
+    "huang",
+    "zhao",
+    "wu",
+    "zhou",
+    "xu",
+    "sun",
+    "ma",
+    "zhu",
+    "hu",
+    "guo",
+    "he",
+    "gao",
+    "lin",
+    "luo",
+    "zheng",
+    "liang",
+    "xie",
+    "song",
+    "tang",
+    "han",
+    "feng",
+    "deng",
+    "cao",
+    "peng",
+    "zeng",
+    "xiao",
+    "tian",
+    "dong",
+    "yuan",
+    "pan",
+    "yu",
+    "jiang",
+    "cai",
+    "du",
+    "ye",
+    "cheng",
+    "su",
+    "wei",
+    "lv",
+    "lu",
+    "ding",
+    "ren",
+    "shen",
+    "yao",
+    "cui",
+    "zhong",
+    "tan",
+    "fan",
+    "jin",
+    "shi",
+    "liao",
+    "jia",
+    "xia",
+    "fu",
+    "fang",
+    "bai",
+    "zou",
+    "meng",
+    "xiong",
+    "qin",
+    "qiu",
+    "yin",
+    "xue",
+    "yan",
+    "duan",
+    "lei",
+    "hou",
+    "long",
+    "shao",
+    "mao",
+    "hao",
+    "gu",
+    "gong",
+    "qian",
+    "wan",
+    "dai",
+    "kong",
+    "kang",
+    "mo",
+    "niu",
+    "qiao",
+    "ge",
+    "xing",
+    "an",
+    "qi",
+    "yi",
+    "ji",
+    "geng",
+    "zhai",
+    "ou",
+    "ouyang",
+    "sima",
+    "zhuge",
+    "shangguan",
+    "dongfang",
+    "huangfu",
+    "chang",
+    "wen",
+    "ni",
+    "yue",
+    "zhan",
+    "guan",
+    "jiao",
+    "zuo",
+    "miao",
+    "chai",
+    "lan",
+    "mei",
+    "tong",
+    "ling",
+    "bi",
+    "shan",
+    "pei",
+    "huo",
+    "gan",
+    "zhuang",
+    "nie",
+    "lang",
+    "sang",
+    "lou",
+    "jing",
+    "dang",
+    "si",
+    "sui",
+];
+
+/// Place names a pinyin reader would take for a person (Henan Puyang): never a name.
+const PINYIN_PLACES: &[&str] = &[
+    "henan",
+    "hebei",
+    "shandong",
+    "shanxi",
+    "beijing",
+    "shanghai",
+    "tianjin",
+    "zhengzhou",
+    "puyang",
+    "anyang",
+    "kaifeng",
+    "luoyang",
+    "xinxiang",
+    "hebi",
+    "jiaozuo",
+    "nanle",
+    "fanxian",
+    "taiqian",
+    "qingfeng",
+    "hualong",
+    "zhongyuan",
+    "china",
+    "zhongguo",
+    "huanghe",
+    "changjiang",
+    "jinan",
+    "wuhan",
+    "nanjing",
+    "xian",
+];
+
+/// `word` (lower-case ASCII letters) is one to three pinyin syllables.
+pub(crate) fn is_pinyin_word(word: &str) -> bool {
+    fn go(w: &str, left: usize) -> bool {
+        if w.is_empty() {
+            return true;
+        }
+        if left == 0 {
+            return false;
+        }
+        (1..=w.len().min(6)).rev().any(|n| {
+            w.is_char_boundary(n)
+                && PINYIN_SYLLABLES.split(' ').any(|s| s == &w[..n])
+                && go(&w[n..], left - 1)
+        })
+    }
+    !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()) && go(word, 3)
+}
+
+/// `word` (lower-case) is the pinyin of a common surname.
+pub(crate) fn is_pinyin_surname(word: &str) -> bool {
+    PINYIN_SURNAMES.contains(&word)
+}
+
+/// `word` (lower-case) is a place's pinyin.
+pub(crate) fn is_pinyin_place(word: &str) -> bool {
+    PINYIN_PLACES.contains(&word)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -168,6 +168,47 @@ pub fn is_invisible(c: char) -> bool {
     ) || matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{2800}')
 }
 
+/// Traditional → simplified, one character to one (`data/t2s.tsv`, from OpenCC): 劉長順 reads as 刘长顺 and
+/// 舉報人 as 举报人, so every rule written for simplified text reads traditional text too.
+struct Simplifier {
+    /// One bit per ideograph of U+4E00–U+9FFF: has a simplified form.
+    has: Vec<u64>,
+    /// (traditional, simplified), sorted.
+    pairs: Vec<(char, char)>,
+}
+
+static SIMPLIFIER: std::sync::LazyLock<Simplifier> = std::sync::LazyLock::new(|| {
+    let mut pairs: Vec<(char, char)> = include_str!("../data/t2s.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut cs = l.split('\t').map(|f| f.chars().next());
+            match (cs.next().flatten(), cs.next().flatten()) {
+                (Some(t), Some(s)) => Some((t, s)),
+                _ => None,
+            }
+        })
+        .filter(|(t, _)| ('\u{4E00}'..='\u{9FFF}').contains(t))
+        .collect();
+    pairs.sort_unstable();
+    let mut has = vec![0u64; (0x9FFF - 0x4E00) / 64 + 1];
+    for (t, _) in &pairs {
+        let i = *t as usize - 0x4E00;
+        has[i / 64] |= 1 << (i % 64);
+    }
+    Simplifier { has, pairs }
+});
+
+/// The simplified form of an ideograph (itself when it has none).
+fn simplified(c: char) -> char {
+    let s = &*SIMPLIFIER;
+    let i = c as usize - 0x4E00;
+    if s.has.get(i / 64).is_none_or(|w| w & (1 << (i % 64)) == 0) {
+        return c;
+    }
+    s.pairs.binary_search_by(|(t, _)| t.cmp(&c)).map_or(c, |k| s.pairs[k].1)
+}
+
 /// The reading of one character (none, one or several characters).
 fn read_char(c: char, mut push: impl FnMut(char)) {
     if c.is_ascii() {
@@ -182,10 +223,8 @@ fn read_char(c: char, mut push: impl FnMut(char)) {
     // Fast paths for what Chinese text is mostly made of (their NFKC forms, without the lookup):
     // ideographs and CJK punctuation stay, full-width ASCII folds to ASCII, curly quotes stay.
     match c {
-        '\u{4E00}'..='\u{9FFF}'
-        | '\u{3001}'..='\u{3006}'
-        | '\u{3008}'..='\u{301F}'
-        | '\u{2018}'..='\u{201F}' => {
+        '\u{4E00}'..='\u{9FFF}' => return push(simplified(c)),
+        '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{301F}' | '\u{2018}'..='\u{201F}' => {
             return push(c);
         }
         '\u{3000}' => return push(' '),

@@ -75,11 +75,11 @@ fn firewall_own_and_blind_sets() {
     let own = score(&own_set());
     let set1 = score(&jsonl(include_str!("../eval/set-1/pii-blind-1.jsonl")));
     let set2 = score(&jsonl(include_str!("../eval/set-2/pii-blind-2.jsonl")));
-    let set3 = score(&jsonl(include_str!("../eval/blind-3/pii-blind-3.jsonl")));
+    let set3 = score(&jsonl(include_str!("../eval/set-3/pii-blind-3.jsonl")));
     print("own set (triage complaints.jsonl)", &own);
     print("set 1, retired blind set (eval/set-1/)", &set1);
     print("set 2, retired blind set (eval/set-2/)", &set2);
-    print("set 3, blind (eval/blind-3/)", &set3);
+    print("set 3, retired blind set (eval/set-3/)", &set3);
     assert!(own.all.recall() >= 1.0, "own set recall {:.3}", own.all.recall());
     assert!(own.all.kept() >= 0.99, "own set kept {:.3}", own.all.kept());
     assert!(set1.all.recall() >= SET1_RECALL_FLOOR, "set 1 recall {:.4}", set1.all.recall());
@@ -99,7 +99,8 @@ const SET1_RECALL_FLOOR: f64 = 0.997;
 const SET2_RECALL_FLOOR: f64 = 0.994;
 const SET2_KEPT_FLOOR: f64 = 0.990;
 
-/// Set 3 is still blind: its first and only measurement, 420 of 480 identifying strings hidden
-/// (87.5 %), 958 of 975 names kept (98.3 %). Counts only; its misses have not been read.
-const SET3_RECALL_FLOOR: f64 = 0.875;
+/// Set 3 was first scored blind at 420 of 480 identifying strings hidden (87.5 %), 958 of 975 names kept
+/// (98.3 %); these floors are its figures after it was retired and its misses learned from: 466 of 480,
+/// 958 of 975.
+const SET3_RECALL_FLOOR: f64 = 0.970;
 const SET3_KEPT_FLOOR: f64 = 0.982;

@@ -295,3 +295,43 @@ fn firewall_letters_written_for_digits_and_a_county_named_like_a_name() {
     check("河北大名金滩镇那个化工厂夜里又排", &none(), &[], &["大名金滩镇"]);
     check("他大名叫王铁柱，在厂里干活", &none(), &["王铁柱"], &["在厂里干活"]);
 }
+
+#[test]
+fn firewall_names_in_latin_letters_initials_and_masks() {
+    check("联系人：Sun Guiying，电话见附件", &none(), &["Sun Guiying"], &["电话见附件"]);
+    check("— Xiuzhen WANG", &none(), &["Xiuzhen WANG"], &[]);
+    check("落款：ma lihua", &none(), &["ma lihua"], &[]);
+    check("上回署名H.Y.T，这回实名", &none(), &["H.Y.T"], &["这回实名"]);
+    check("由李 MM 的亲戚经营", &none(), &["李 MM"], &["的亲戚经营"]);
+    check("执行GB 37822，PM2.5和COD超标，见Open Data平台", &none(), &[], &["GB 37822", "COD", "Open Data"]);
+    check("河南Henan Puyang的化工园区", &none(), &[], &["Henan Puyang"]);
+    check("名单：钱**，王X军，李×华", &none(), &["钱**", "王X军", "李×华"], &[]);
+    check("电话只遮了中间：137 **** 8842", &none(), &["137 **** 8842"], &[]);
+}
+
+#[test]
+fn firewall_traditional_characters_and_relatives_named_after_a_kinship_word() {
+    check("舉報人黃淑芬女士，電話13938392277", &none(), &["黃淑芬", "13938392277"], &[]);
+    check("我和老伴儿孙凤琴天天闻这个味", &none(), &["孙凤琴"], &["天天闻这个味"]);
+    check("张德旺他小舅子接着干", &none(), &["张德旺"], &["接着干"]);
+    check("对方姓邱，邱姓村民说门口全是灰", &none(), &["邱"], &["门口全是灰"]);
+    check("法定代表人于春生已到场", &none(), &["于春生"], &["已到场"]);
+    check("她叫我“大姐”，灵奶奶庙村的", &none(), &[], &["灵奶奶庙村"]);
+}
+
+#[test]
+fn firewall_accounts_and_numbers_read_out_in_parts() {
+    check("QQ号：3 9 1 0 2 7 7 6 5", &none(), &["3 9 1 0 2 7 7 6 5"], &[]);
+    check("小红书号：6628104937，笔记说", &none(), &["6628104937"], &["笔记说"]);
+    check("抖音号“mm_lanlan22”，昵称另有", &none(), &["mm_lanlan22"], &[]);
+    check("“姓名”值为“许晓东”，“openid”值为“o7Hq2-LkP9rT”", &none(), &["许晓东", "o7Hq2-LkP9rT"], &[]);
+    check(
+        "手机前三位是一三七，中间四位是零三九三，后四位六六二一",
+        &none(),
+        &["一三七", "零三九三", "六六二一"],
+        &[],
+    );
+    check("核对身份证后六位：27031x，一致", &none(), &["27031x"], &[]);
+    check("2楼“清丰老刘”回复：早该管了", &none(), &["清丰老刘"], &["早该管了"]);
+    check("在“市长信箱”留言反映", &none(), &[], &["市长信箱"]);
+}

@@ -51,6 +51,80 @@ pub(super) fn contacts(t: &str, hits: &mut Vec<Hit>) {
             push(hits, m.start(), m.end(), PiiKind::Account, PiiKind::Account.token());
         }
     }
+    // A QQ number read out with separators (QQ：284 461 7309, 2,4,8,6,6,…): the label says what it is.
+    static QQ_SPACED: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)(?:qq|扣扣|企鹅)号?(?:码|是|为)?\s*[:：]?\s*((?:\d[\s,，.、-]{0,2}){4,11}\d)")
+    });
+    for c in QQ_SPACED.captures_iter(t) {
+        if let Some(m) = c.get(1) {
+            push(hits, m.start(), m.end(), PiiKind::Account, PiiKind::Account.token());
+        }
+    }
+    // A display name in quotes before what a poster does (“陆集老刀”回复：, “某某”写道).
+    static POSTER: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"[“"「『]([^”"」』\n【】]{2,16})[”"」』]\s*(?:回复|回帖|跟帖|发帖|发文|评论|写道|留言|私信|转发了|点赞)"#,
+        )
+    });
+    for c in POSTER.captures_iter(t) {
+        // A column, mailbox or platform is where one posts, not who (“县长信箱”留言).
+        const PLACES_TO_POST: &[&str] = &[
+            "信箱",
+            "平台",
+            "网站",
+            "栏目",
+            "热线",
+            "频道",
+            "论坛",
+            "贴吧",
+            "专栏",
+            "窗口",
+            "留言板",
+            "公众号",
+        ];
+        if let Some(m) = c.get(1)
+            && !is_institution(m.as_str())
+            && !PLACES_TO_POST.iter().any(|w| m.as_str().ends_with(w))
+        {
+            push(hits, m.start(), m.end(), PiiKind::Account, PiiKind::Account.token());
+        }
+    }
+    // Fields of an export quoted as they are (“nickname”值为“梨园小燕子”, "openid": "oX9k…").
+    static FIELD: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"(?i)[“"「](?:nickname|nick_name|openid|unionid|user_?name|real_?name|name|phone|mobile|wechat|昵称|姓名|用户名|微信号?|手机号?)[”"」]\s*(?:的?值为|值是|为|是|:|：)\s*[“"「]([^”"」\n]{2,40})[”"」]"#,
+        )
+    });
+    for c in FIELD.captures_iter(t) {
+        if let Some(m) = c.get(1) {
+            push(hits, m.start(), m.end(), PiiKind::Account, PiiKind::Account.token());
+        }
+    }
+    // A phone read out in parts (前三位是一五八，中间四位是三九三零，后四位八八一六).
+    static PARTS: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:前|中间|后|末|最后)(?:三|四|3|4)位(?:数)?(?:是|为)?\s*[:：]?\s*([0-9一二三四五六七八九〇零幺两]{3,4})",
+        )
+    });
+    let phone_words = ["手机", "电话", "号码", "座机"].iter().any(|w| t.contains(w));
+    for c in PARTS.captures_iter(t) {
+        if let Some(m) = c.get(1)
+            && phone_words
+        {
+            push(hits, m.start(), m.end(), PiiKind::Phone, PiiKind::Phone.token());
+        }
+    }
+    // The tail of an ID number read back (身份证后六位：18091X, 末四位055x).
+    static ID_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?:身份证|证件)(?:号码?)?的?(?:后|末|尾)(?:[四六46]|４|６)位(?:数字)?(?:是|为)?\s*[:：]?\s*([0-9]{3,5}[0-9Xx])",
+        )
+    });
+    for c in ID_TAIL.captures_iter(t) {
+        if let Some(m) = c.get(1) {
+            push(hits, m.start(), m.end(), PiiKind::IdNumber, PiiKind::IdNumber.token());
+        }
+    }
     // 手机尾号6621: the tail of a phone is still the phone's.
     static TAIL: LazyLock<Regex> = LazyLock::new(|| re(r"尾号\s*(\d{3,4})"));
     for c in TAIL.captures_iter(t) {

@@ -71,11 +71,16 @@ fn chains(t: &str) -> Vec<Chain> {
             let mut k = j;
             while k < chars.len()
                 && k - j < 3
-                && ((is_digit_sep(chars[k].1) && chars[k].1 != '*') || (chars[k].1 == '\n' && group_len <= 4))
+                && ((is_digit_sep(chars[k].1) && chars[k].1 != '*')
+                    || (chars[k].1 == '\n' && (group_len <= 4 || (9..=10).contains(&group_len))))
             {
                 k += 1;
             }
-            if k > j && k < chars.len() && chars[k].1.is_ascii_digit() {
+            // A masked middle group (139 **** 5027) continues the chain as well.
+            if k > j
+                && k < chars.len()
+                && (chars[k].1.is_ascii_digit() || (chars[k].1 == '*' && group_len > 0))
+            {
                 chain.groups.push(chain.digits.len());
                 j = k;
                 continue;

@@ -350,6 +350,66 @@ pub(super) fn names_in_text(t: &str, hits: &mut Vec<Hit>) {
             push(hits, m.start(), m.end(), PiiKind::Name, "某某");
         }
     }
+    latin_names(t, hits);
+    // A name masked by hand (刘**, 韩*刚, 王X军): the surname and what is left still identify.
+    static MASKED: LazyLock<Regex> =
+        LazyLock::new(|| re(r"(\p{Han})(?:[*＊]{1,2}(\p{Han})?|[Xx×](\p{Han}))"));
+    for c in MASKED.captures_iter(t) {
+        let (Some(all), Some(sur)) = (c.get(0), c.get(1)) else { continue };
+        let before = t[..sur.start()].chars().next_back();
+        if crate::names::is_surname_char(sur.as_str().chars().next().unwrap_or(' '))
+            && before.is_none_or(|c| !is_han(c) || "叫是的和跟向给找由被我称名款人为".contains(c))
+        {
+            push(hits, sur.start(), all.end(), PiiKind::Name, "某某");
+        }
+    }
+    // 欧姓村民, 王姓男子: a surname stated before what the person is.
+    static SURNAME_XING: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(欧阳|司马|诸葛|上官|皇甫|\p{Han})姓(?:村民|居民|群众|男子|女子|老人|老汉|妇女|人员|举报人|来电人|人家|一家)",
+        )
+    });
+    for c in SURNAME_XING.captures_iter(t) {
+        if let Some(m) = c.get(1)
+            && surname_at(m.as_str()) == Some(m.as_str().len())
+        {
+            push(hits, m.start(), m.end(), PiiKind::Name, "某");
+        }
+    }
+    // A name followed by his or her relative (陈国栋他侄子…): a person, not a place or a firm.
+    for at in t.match_indices(['他', '她']).map(|(i, _)| i) {
+        let after = &t[at + '他'.len_utf8()..];
+        if [
+            "侄子",
+            "儿子",
+            "女儿",
+            "弟弟",
+            "哥哥",
+            "媳妇",
+            "小舅子",
+            "外甥",
+            "闺女",
+            "老婆",
+            "男人",
+            "爹",
+            "娘",
+        ]
+        .iter()
+        .any(|k| after.starts_with(k))
+        {
+            let head = &t[..at];
+            for st in head.char_indices().rev().take(4).map(|(i, _)| i) {
+                let cand = &head[st..];
+                let prev = head[..st].chars().next_back();
+                if crate::names::is_name(cand)
+                    && prev.is_none_or(|c| !is_han(c) || "是的和跟找说".contains(c))
+                {
+                    push(hits, st, at, PiiKind::Name, "某某");
+                    break;
+                }
+            }
+        }
+    }
     // A name before the courtesy of a letter's close (陳國棟 敬上, 司馬懷遠 謹上).
     static CLOSE: LazyLock<Regex> =
         LazyLock::new(|| re(r"([\p{Han}]{2,4})\s*(?:敬上|谨上|謹上|拜上|敬启|敬啟|谨启|叩上|顿首|頓首)"));
@@ -361,8 +421,37 @@ pub(super) fn names_in_text(t: &str, hits: &mut Vec<Hit>) {
         }
     }
     // Nicknames after what says they are one (外号叫黑娃, 人称刀疤李), and 张家老二.
+    // What one calls a relative or an elder (叫她“奶奶”) is no name.
+    const CALLED: &[&str] = &[
+        "奶奶",
+        "爷爷",
+        "姥姥",
+        "姥爷",
+        "大爷",
+        "大娘",
+        "大妈",
+        "阿姨",
+        "叔叔",
+        "婶子",
+        "大哥",
+        "大姐",
+        "老师",
+        "师傅",
+        "同志",
+        "领导",
+        "老乡",
+        "妈妈",
+        "爸爸",
+        "伯伯",
+        "舅舅",
+        "姑姑",
+        "小伙子",
+        "老人家",
+    ];
     for c in p.alias.captures_iter(t) {
-        if let Some(m) = c.get(1) {
+        if let Some(m) = c.get(1)
+            && !CALLED.contains(&m.as_str())
+        {
             push(hits, m.start(), m.end(), PiiKind::Name, "某某");
         }
     }
@@ -487,6 +576,72 @@ pub(super) fn names_in_text(t: &str, hits: &mut Vec<Hit>) {
                 push(hits, st, head.len(), PiiKind::Name, "某某");
                 break;
             }
+        }
+    }
+}
+
+/// Names written in Latin letters: pinyin (Liu Shuhua, ZHENG Shuxian, Yuqin ZHANG, tian yumei) — every word
+/// pinyin, one of the outer words a surname, no place name among them — and initials (W.J.J, L.X.H, and a
+/// Han surname with two or three capitals: 王JJ, 王 JJ).
+fn latin_names(t: &str, hits: &mut Vec<Hit>) {
+    if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return;
+    }
+    static WORDS: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){1,2}"));
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || "@._/-+&=#".contains(c));
+    for m in WORDS.find_iter(t) {
+        if glued(t[..m.start()].chars().next_back()) || glued(t[m.end()..].chars().next()) {
+            continue;
+        }
+        let words: Vec<&str> = m.as_str().split(' ').collect();
+        // One writing style: Capitalised, UPPER or lower words (not English prose such as "Open Data").
+        let style_ok = words.iter().all(|w| {
+            let rest = &w[1..];
+            rest.bytes().all(|b| b.is_ascii_lowercase()) || w.bytes().all(|b| b.is_ascii_uppercase())
+        }) && (words.iter().all(|w| w.bytes().all(|b| b.is_ascii_lowercase()))
+            || words.iter().all(|w| w.starts_with(|c: char| c.is_ascii_uppercase())));
+        if !style_ok {
+            continue;
+        }
+        let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+        let (Some(first), Some(last)) = (lower.first(), lower.last()) else { continue };
+        if lower.iter().all(|w| crate::names::is_pinyin_word(w))
+            && !lower.iter().any(|w| crate::names::is_pinyin_place(w))
+            && (crate::names::is_pinyin_surname(first) || crate::names::is_pinyin_surname(last))
+            && lower.iter().map(String::len).sum::<usize>() >= 5
+        {
+            push(hits, m.start(), m.end(), PiiKind::Name, "某某");
+        }
+    }
+    // W.J.J, L.X.H: initials with dots.
+    static DOTTED: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Z]\.[A-Z](?:\.[A-Z])?\.?"));
+    for m in DOTTED.find_iter(t) {
+        if glued(t[..m.start()].chars().next_back())
+            || t[m.end()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        push(hits, m.start(), m.end(), PiiKind::Name, "某某");
+    }
+    // 王JJ, 王 JJ: a surname and two or three capitals, not a unit or a standard (高COD, 国GB).
+    static SURNAME_CAPS: LazyLock<Regex> = LazyLock::new(|| re(r"(\p{Han}) ?([A-Z]{2,3})"));
+    const ACRONYMS: &[&str] = &[
+        "PM", "COD", "BOD", "VOC", "VOCS", "SS", "TP", "TN", "UV", "LED", "GB", "HJ", "NO", "SO", "CO", "PH",
+        "DW", "APP", "QQ", "ID", "GPS", "SUV", "LNG", "CNG", "PVC", "PE", "PP", "EPS", "TV", "AI", "KTV",
+        "CT", "DNA",
+    ];
+    for c in SURNAME_CAPS.captures_iter(t) {
+        let (Some(all), Some(sur), Some(caps)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+        if !crate::names::is_surname_char(sur.as_str().chars().next().unwrap_or(' '))
+            || ACRONYMS.contains(&caps.as_str())
+            || t[all.end()..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        let before = t[..sur.start()].chars().next_back();
+        if before.is_none_or(|c| !is_han(c) || "叫是的和跟向给找由被我称名款人署".contains(c))
+        {
+            push(hits, sur.start(), all.end(), PiiKind::Name, "某某");
         }
     }
 }
