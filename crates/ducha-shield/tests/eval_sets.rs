@@ -76,10 +76,12 @@ fn firewall_own_and_blind_sets() {
     let set1 = score(&jsonl(include_str!("../eval/set-1/pii-blind-1.jsonl")));
     let set2 = score(&jsonl(include_str!("../eval/set-2/pii-blind-2.jsonl")));
     let set3 = score(&jsonl(include_str!("../eval/set-3/pii-blind-3.jsonl")));
+    let set4 = score(&jsonl(include_str!("../eval/blind-4/pii-blind-4.jsonl")));
     print("own set (triage complaints.jsonl)", &own);
     print("set 1, retired blind set (eval/set-1/)", &set1);
     print("set 2, retired blind set (eval/set-2/)", &set2);
     print("set 3, retired blind set (eval/set-3/)", &set3);
+    print("set 4, blind (eval/blind-4/)", &set4);
     assert!(own.all.recall() >= 1.0, "own set recall {:.3}", own.all.recall());
     assert!(own.all.kept() >= 0.99, "own set kept {:.3}", own.all.kept());
     assert!(set1.all.recall() >= SET1_RECALL_FLOOR, "set 1 recall {:.4}", set1.all.recall());
@@ -88,6 +90,8 @@ fn firewall_own_and_blind_sets() {
     assert!(set2.all.kept() >= SET2_KEPT_FLOOR, "set 2 kept {:.4}", set2.all.kept());
     assert!(set3.all.recall() >= SET3_RECALL_FLOOR, "set 3 recall {:.4}", set3.all.recall());
     assert!(set3.all.kept() >= SET3_KEPT_FLOOR, "set 3 kept {:.4}", set3.all.kept());
+    assert!(set4.all.recall() >= SET4_RECALL_FLOOR, "set 4 recall {:.4}", set4.all.recall());
+    assert!(set4.all.kept() >= SET4_KEPT_FLOOR, "set 4 kept {:.4}", set4.all.kept());
 }
 
 /// Set 1 after its misses were learned from: 444 of 445.
@@ -104,3 +108,8 @@ const SET2_KEPT_FLOOR: f64 = 0.990;
 /// 958 of 975.
 const SET3_RECALL_FLOOR: f64 = 0.970;
 const SET3_KEPT_FLOOR: f64 = 0.982;
+
+/// Set 4 is still blind: its first and only measurement, 418 of 509 identifying strings hidden
+/// (82.1 %), 1 007 of 1 016 names kept (99.1 %). Counts only; its misses have not been read.
+const SET4_RECALL_FLOOR: f64 = 0.821;
+const SET4_KEPT_FLOOR: f64 = 0.991;
