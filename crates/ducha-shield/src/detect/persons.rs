@@ -588,7 +588,7 @@ fn latin_names(t: &str, hits: &mut Vec<Hit>) {
         return;
     }
     static WORDS: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){1,2}"));
-    let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || "@._/-+&=#".contains(c));
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || "@._".contains(c));
     for m in WORDS.find_iter(t) {
         if glued(t[..m.start()].chars().next_back()) || glued(t[m.end()..].chars().next()) {
             continue;
