@@ -25,6 +25,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Set up an empty database for a city: schema, divisions, unit chain, first administrator.
+    Init(cmd::init::Opts),
     /// Run the platform.
     Serve(cmd::serve::Opts),
     /// Run the platform on a fresh embedded database seeded with a realistic Puyang campaign.
@@ -41,6 +43,10 @@ pub enum Command {
     Keys(cmd::keys::Opts),
     /// The working-time calendar (holidays and 调休).
     Calendar(cmd::calendar::Opts),
+    /// Holiday years of the calendar: import a year's notice into the database, list the years.
+    Holidays(cmd::holidays::Opts),
+    /// Campaigns (督察轮次): create from a TOML file, list.
+    Campaign(cmd::campaign::Opts),
     /// Public-opinion monitoring (舆情).
     Opinion(cmd::opinion::Opts),
     /// Public disclosure (边督边改信息公开).
@@ -60,6 +66,7 @@ pub enum Command {
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let cfg = cli.config.as_deref();
     match cli.command {
+        Command::Init(opts) => cmd::init::run(cfg, opts).await,
         Command::Serve(opts) => cmd::serve::run(cfg, opts).await,
         Command::Demo(opts) => cmd::demo::run(cfg, opts).await,
         Command::Migrate(opts) => cmd::migrate::run(cfg, opts).await,
@@ -67,7 +74,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(opts) => cmd::import::run(cfg, opts).await,
         Command::Audit(opts) => cmd::audit::run(cfg, opts).await,
         Command::Keys(opts) => cmd::keys::run(cfg, opts).await,
-        Command::Calendar(opts) => cmd::calendar::run(cfg, opts),
+        Command::Calendar(opts) => cmd::calendar::run(cfg, opts).await,
+        Command::Holidays(opts) => cmd::holidays::run(cfg, opts).await,
+        Command::Campaign(opts) => cmd::campaign::run(cfg, opts).await,
         Command::Opinion(opts) => cmd::opinion::run(cfg, opts).await,
         Command::Disclosure(opts) => cmd::disclosure::run(cfg, opts).await,
         Command::Triage(opts) => cmd::triage::run(&opts),

@@ -27,6 +27,10 @@ pub struct Settings {
     pub max_connections: u32,
     /// `tracing` filter, e.g. `info` or `ducha=debug,info`.
     pub log: String,
+    /// The deployment's places file (roads, landmarks, parks, enterprises; layout of
+    /// `data/places/README.md`), read by `ducha serve` and installed by `ducha import places`.
+    /// Unset: Puyang uses the built-in `data/places/4109.csv`, other cities none.
+    pub places_file: Option<PathBuf>,
     /// Use-case settings (session length, lockout, …).
     pub app: ducha_app::Config,
 }
@@ -42,6 +46,7 @@ impl Default for Settings {
             sqlite_synchronous: "FULL".into(),
             max_connections: 8,
             log: "info".into(),
+            places_file: None,
             app: ducha_app::Config::default(),
         }
     }

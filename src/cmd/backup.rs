@@ -42,12 +42,22 @@ async fn write_backup(store: &Store, out: &Path, now_ms: i64) -> Result<backup::
         bail!("备份文件 {} 已存在；请换一个文件名", out.display());
     }
     let partial = PathBuf::from(format!("{}.partial", out.display()));
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(&partial)
-        .with_context(|| format!("无法创建备份文件 {}", partial.display()))?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    // A backup holds every case (identities sealed, but still): readable by the service account only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let file = opts.open(&partial).with_context(|| format!("无法创建备份文件 {}", partial.display()))?;
+    // A leftover `.partial` of an earlier run keeps its mode through `open`: tighten it too.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("无法设置备份文件权限 {}", partial.display()))?;
+    }
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     let summary = match backup::backup(store, &mut w, now_ms).await {
         Ok(s) => s,

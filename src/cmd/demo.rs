@@ -51,11 +51,14 @@ pub async fn run(cfg_path: Option<&Path>, Opts { addr, file, seed_only }: Opts) 
     let now = ducha_app::Clock::now(&SystemClock);
     crypto::check_keys(&store, Some(&cipher), now.timestamp_millis()).await?;
     let today = ducha_domain::time::to_cst(now).date_naive();
-    let (cfg, calendar_note) = ducha_app::demo::demo_config(s.app.clone(), today);
+    let (mut cfg, calendar_note) = ducha_app::demo::demo_config(s.app.clone(), today);
+    // The demo is served over plain HTTP on this machine: cookies without `Secure`, or no login works.
+    cfg.cookie_secure = false;
     if let Some(note) = &calendar_note {
         println!("{note}");
     }
     let app = App::new(store, cfg, Arc::new(SystemClock), Some(cipher));
+    app.reload_calendar().await?;
     println!("正在生成演示数据（濮阳市“三散”污染治理专项督察）……");
     let report = app.seed_demo(ducha_triage::Gazetteer::builtin()).await?;
     println!("{report}");

@@ -34,6 +34,7 @@ pub async fn run(cfg_path: Option<&Path>, opts: Opts) -> Result<ExitCode> {
     let s = settings(cfg_path, &db)?;
     let store = connect(&s).await?;
     let app = App::new(store, s.app.clone(), Arc::new(SystemClock), None);
+    app.reload_calendar().await?;
     let report = app.disclosure_check().await?;
     let open = report.open().count();
     if json {

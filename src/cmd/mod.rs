@@ -4,10 +4,13 @@
 pub mod audit;
 pub mod backup;
 pub mod calendar;
+pub mod campaign;
 pub mod demo;
 pub mod disclosure;
 pub mod generate;
+pub mod holidays;
 pub mod import;
+pub mod init;
 pub mod keys;
 pub mod migrate;
 pub mod opinion;

@@ -41,6 +41,7 @@ pub async fn run(cfg_path: Option<&Path>, opts: Opts) -> Result<ExitCode> {
             let s = settings(cfg_path, &db)?;
             let store = connect(&s).await?;
             let app = App::new(store, s.app.clone(), Arc::new(SystemClock), None);
+            app.reload_calendar().await?;
             import(&app, &file, format.as_deref()).await
         }
         OpinionCmd::Poll { db } => poll(cfg_path, &db).await,
@@ -52,6 +53,7 @@ async fn poll(cfg_path: Option<&Path>, db: &DbArg) -> Result<ExitCode> {
     let s = settings(cfg_path, db)?;
     let store = connect(&s).await?;
     let app = App::new(store, s.app.clone(), Arc::new(SystemClock), None);
+    app.reload_calendar().await?;
     let r = app.poll_due_sources().await?;
     for p in &r.sources {
         match &p.error {

@@ -61,6 +61,28 @@ fn safe_name(name: &str) -> String {
     if n.trim().is_empty() { "附件".into() } else { n }
 }
 
+/// Creates the attachment directory (and missing parents) with mode 0700 on Unix: evidence is
+/// readable by the service account only.
+async fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut b = tokio::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    b.mode(0o700);
+    b.create(dir).await
+}
+
+/// Writes an attachment file with mode 0600 on Unix (replacing an earlier copy of the same content).
+async fn private_write(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let mut o = tokio::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    o.mode(0o600);
+    let mut f = o.open(path).await?;
+    f.write_all(bytes).await?;
+    f.flush().await
+}
+
 impl App {
     /// Attach a file to a case (the handling unit or an office that can see the case).
     pub async fn add_attachment(
@@ -84,17 +106,15 @@ impl App {
             sniff(bytes).ok_or_else(|| AppError::invalid("file", "只接受 JPG、PNG 图片或 PDF 文件"))?;
         let digest = hex::encode(Sm3::digest(bytes));
         let dir = PathBuf::from(&self.cfg.attachments_dir).join(case.id.to_string());
-        tokio::fs::create_dir_all(&dir)
-            .await
-            .map_err(|e| AppError::internal(format!("attachments dir: {e}")))?;
+        private_dir(&dir).await.map_err(|e| AppError::internal(format!("attachments dir: {e}")))?;
         let stored = dir.join(format!("{digest}.{ext}"));
-        tokio::fs::write(&stored, bytes)
+        private_write(&stored, bytes)
             .await
             .map_err(|e| AppError::internal(format!("write attachment: {e}")))?;
         let public_path = if content_type.starts_with("image/") {
             let clean = strip_metadata(bytes, content_type)?;
             let p = dir.join(format!("{digest}.public.{ext}"));
-            tokio::fs::write(&p, &clean)
+            private_write(&p, &clean)
                 .await
                 .map_err(|e| AppError::internal(format!("write public copy: {e}")))?;
             Some(p.display().to_string())
@@ -173,6 +193,24 @@ mod tests {
         let s = String::from_utf8_lossy(&clean);
         assert!(!s.contains("GPSLatitude") && !s.contains("Exif") && !s.contains("Zhang San"), "{s}");
         assert!(clean.starts_with(&[0xFF, 0xD8]) && clean.ends_with(&[0xFF, 0xD9]), "still a JPEG");
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn attachment_files_and_directories_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let root =
+            std::env::temp_dir().join(format!("ducha-att-{}-{}", std::process::id(), rand::random::<u32>()));
+        let dir = root.join("files").join("42");
+        private_dir(&dir).await.unwrap();
+        let f = dir.join("x.pdf");
+        private_write(&f, b"%PDF-1.7 one").await.unwrap();
+        // A second write of the same name replaces the content and keeps the mode.
+        private_write(&f, b"%PDF-1.7").await.unwrap();
+        let modes = (mode(&root.join("files")), mode(&dir), mode(&f), std::fs::read(&f).unwrap());
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(modes, (0o700, 0o700, 0o600, b"%PDF-1.7".to_vec()));
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub struct CurrentUser {
     pub role: Role,
     pub unit: UnitRow,
     pub level: UnitLevel,
+    /// An administrator set the password: nothing but the change-password page until it is changed.
+    #[serde(skip)]
+    pub must_change_password: bool,
 }
 
 impl CurrentUser {
@@ -101,7 +104,29 @@ pub fn token_hash(token: &str) -> String {
 fn current_user(u: UserRow, unit: UnitRow) -> Result<CurrentUser> {
     let role = Role::parse(&u.role)?;
     let level = unit.level;
-    Ok(CurrentUser { id: u.id, username: u.username, display_name: u.display_name, role, unit, level })
+    Ok(CurrentUser {
+        id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        role,
+        unit,
+        level,
+        must_change_password: u.must_change_password != 0,
+    })
+}
+
+/// The refusal a disabled account gets at sign-in.
+pub fn disabled() -> AppError {
+    AppError::new(ErrorKind::Forbidden, "account_disabled", "该账号已停用，请联系系统管理员")
+}
+
+/// The refusal of every request but the change-password page while the password must be changed.
+pub fn password_change_required() -> AppError {
+    AppError::new(
+        ErrorKind::Forbidden,
+        "password_change_required",
+        "管理员为你设置了新密码，请先在“修改密码”页（/password）修改密码后再继续",
+    )
 }
 
 pub fn random_token() -> String {
@@ -150,7 +175,7 @@ impl App {
             return Err(wrong());
         };
         if row.active == 0 {
-            return Err(AppError::new(ErrorKind::Forbidden, "account_disabled", "该账号已停用"));
+            return Err(disabled());
         }
         if let Some(until) = row.locked_until.filter(|&t| t > now) {
             let minutes = ((until - now) / 60_000).max(1);
@@ -202,8 +227,21 @@ impl App {
         Ok(LoginOutcome { token, csrf, user, expires_at })
     }
 
-    /// The user and session behind a token, if it is live.
+    /// The user and session behind a token, if it is live. A disabled user's token is refused (their
+    /// sessions were ended when they were disabled; this holds for any left over), and so is every
+    /// request of a user who must first change the password an administrator set
+    /// (`password_change_required`) — pages, forms and API tokens alike.
     pub async fn authenticate(&self, token: &str) -> Result<(CurrentUser, SessionRow)> {
+        let (user, s) = self.authenticate_for_password_change(token).await?;
+        if user.must_change_password {
+            return Err(password_change_required());
+        }
+        Ok((user, s))
+    }
+
+    /// [`App::authenticate`] for the one place a user who must change their password may reach: the
+    /// change-password page.
+    pub async fn authenticate_for_password_change(&self, token: &str) -> Result<(CurrentUser, SessionRow)> {
         let (s, row, unit) = sessions::get_with_user(&self.store, &token_hash(token), self.now_ms())
             .await?
             .ok_or_else(AppError::unauthenticated)?;
@@ -211,6 +249,46 @@ impl App {
             return Err(AppError::unauthenticated());
         }
         Ok((current_user(row, unit)?, s))
+    }
+
+    /// A signed-in user changes their own password: the current one is checked, the new one must
+    /// differ, the must-change mark is cleared and every other session of the user ends. Audited.
+    pub async fn change_own_password(
+        &self,
+        token: &str,
+        current: &str,
+        new: &str,
+        repeat: &str,
+    ) -> Result<CurrentUser> {
+        let (user, _) = self.authenticate_for_password_change(token).await?;
+        let row = directory::user(&self.store, user.id).await?.ok_or_else(AppError::unauthenticated)?;
+        if !verify_password(&row.password_hash, current) {
+            return Err(AppError::invalid("current", "当前密码不正确"));
+        }
+        if new != repeat {
+            return Err(AppError::invalid("repeat", "两次输入的新密码不一致"));
+        }
+        if new == current {
+            return Err(AppError::invalid("password", "新密码不能与当前密码相同"));
+        }
+        let hash = hash_password(&self.cfg, new)?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        ducha_store::admin::set_password(&mut tx, user.id, &hash, false).await?;
+        let ended = ducha_store::admin::end_other_sessions(&mut tx, user.id, &token_hash(token)).await?;
+        audit::append(
+            &mut tx,
+            &user.audit(
+                now,
+                "user.password_changed",
+                "user",
+                user.id,
+                serde_json::json!({ "was_required": user.must_change_password, "other_sessions_ended": ended }),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(CurrentUser { must_change_password: false, ..user })
     }
 
     pub async fn logout(&self, token: &str) -> Result<()> {

@@ -130,15 +130,16 @@ impl App {
             return Ok((id, b.due_at.unwrap_or(now)));
         }
         let settings = CampaignSettings::of(campaign);
-        let due = due_after_working_days(from_millis(now), settings.batch_due_working_days, &self.calendar)?
-            .at
-            .timestamp_millis();
+        let due =
+            due_after_working_days(from_millis(now), settings.batch_due_working_days, &self.calendar())?
+                .at
+                .timestamp_millis();
         let id = ducha_store::batches::create(tx, campaign.id, &day, now, Some(user.id), due).await?;
         Ok((id, due))
     }
 
     /// Human text for how much time is left before `due_ms` (还剩3个工作日, 已超期2个工作日 …).
     pub fn remaining(&self, due_ms: i64) -> String {
-        ducha_domain::deadline::remaining_text(self.clock.now(), from_millis(due_ms), &self.calendar)
+        ducha_domain::deadline::remaining_text(self.clock.now(), from_millis(due_ms), &self.calendar())
     }
 }

@@ -7,8 +7,13 @@ use serde::{Deserialize, Serialize};
 pub struct Config {
     /// Hours a login session lasts.
     pub session_ttl_hours: i64,
-    /// Send cookies with `Secure` (turn on behind HTTPS).
+    /// Send cookies with `Secure` (on by default: a real deployment is behind HTTPS; `ducha demo`
+    /// and plain-HTTP tests turn it off).
     pub cookie_secure: bool,
+    /// Reverse proxies (CIDR networks or addresses, e.g. `["127.0.0.1/32", "::1/128"]`) whose
+    /// `X-Forwarded-For` names the client for rate limits. Empty (default): the TCP peer is the
+    /// client and the header is ignored. Only list proxies you run: a listed peer can claim any address.
+    pub trusted_proxies: Vec<String>,
     /// Failed logins before an account is locked.
     pub login_max_failures: i64,
     /// Minutes an account stays locked.
@@ -69,7 +74,8 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             session_ttl_hours: 12,
-            cookie_secure: false,
+            cookie_secure: true,
+            trusted_proxies: Vec::new(),
             login_max_failures: 5,
             lockout_minutes: 15,
             login_rate_per_minute: 30,
@@ -88,12 +94,17 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Cheap password hashing for tests. In-process requests carry no client address and so share
+    /// Cheap password hashing and cookies without `Secure` (tests speak plain HTTP). In-process requests carry no client address and so share
     /// one rate-limit bucket, and the fixtures' clock stands still (buckets never refill), so the
     /// login and public-post limits are raised; tests of the limits set their own.
     pub fn for_tests() -> Self {
-        let mut cfg =
-            Self { argon2_m_cost: 256, argon2_t_cost: 1, login_rate_per_minute: 10_000, ..Self::default() };
+        let mut cfg = Self {
+            argon2_m_cost: 256,
+            argon2_t_cost: 1,
+            login_rate_per_minute: 10_000,
+            cookie_secure: false,
+            ..Self::default()
+        };
         cfg.public.post_rate_per_minute = 10_000;
         cfg
     }

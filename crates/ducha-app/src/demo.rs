@@ -13,12 +13,13 @@ use ducha_domain::handling::{
 use ducha_domain::time::{from_cst, to_cst};
 use ducha_domain::workflow::{Action, Stage};
 use ducha_store::cases::{self, ComplainantIdentity};
-use ducha_store::directory::{self, NewCampaign};
+use ducha_store::directory;
 use ducha_triage::Gazetteer;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::auth::{CurrentUser, NewUserInput};
+use crate::campaigns::CampaignInput;
 use crate::clock::Clock;
 use crate::directory::{unit_code_city, unit_code_county, unit_code_dept, unit_code_town};
 use crate::intake::IntakeInput;
@@ -156,36 +157,37 @@ impl App {
         let sim_app = App { clock: clock.clone(), ..self.clone() };
         sim_app.bootstrap_directory(g).await?;
 
-        let team = directory::unit_by_code(&self.store, "team")
-            .await?
-            .ok_or_else(|| AppError::internal("no team unit"))?;
-        let city = directory::unit_by_code(&self.store, &unit_code_city("4109"))
-            .await?
-            .ok_or_else(|| AppError::internal("no city unit"))?;
-        let regions: Vec<String> = g.counties().map(|c| c.code).collect();
-        let mut tx = self.store.begin().await?;
-        directory::insert_campaign(
-            &mut tx,
-            &NewCampaign {
-                name: "河南省“三散”污染治理专项督察（濮阳市）".into(),
-                team_name: "省“三散”污染治理专项督察第三组".into(),
-                start_date: start_day.format("%Y-%m-%d").to_string(),
-                end_date: (start_day + Duration::days(30)).format("%Y-%m-%d").to_string(),
-                hotlines: vec!["0393-8991369".into(), "0393-8991370".into()],
-                postal_box: "濮阳市A001号邮政信箱".into(),
-                hours_start: "08:00".into(),
-                hours_end: "20:00".into(),
-                round_no: 3,
-                province_letters: "HA".into(),
-                regions,
-                team_unit_id: team.id,
-                city_unit_id: city.id,
-                settings: serde_json::json!({ "disclosure_layout": "2023" }),
-                created_at: clock.now().timestamp_millis(),
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        let regions: Vec<String> = g.counties().map(|c| c.code).filter(|c| c.starts_with("4109")).collect();
+        // Through the administrator's use case, as a real deployment's `ducha campaign create` does.
+        sim_app
+            .create_campaign(
+                None,
+                &CampaignInput {
+                    name: "河南省“三散”污染治理专项督察（濮阳市）".into(),
+                    team_name: "省“三散”污染治理专项督察第三组".into(),
+                    city_code: "4109".into(),
+                    province_letters: "HA".into(),
+                    round: 3,
+                    start_date: start_day.format("%Y-%m-%d").to_string(),
+                    end_date: (start_day + Duration::days(30)).format("%Y-%m-%d").to_string(),
+                    hotlines: vec!["0393-8991369".into(), "0393-8991370".into()],
+                    postal_box: "濮阳市A001号邮政信箱".into(),
+                    hours_start: "08:00".into(),
+                    hours_end: "20:00".into(),
+                    regions,
+                    disclosure_layout: "2023".into(),
+                    disclosure_days: None,
+                    quiet_start: "20:00".into(),
+                    quiet_end: "08:00".into(),
+                    report_buffer_days: 1,
+                    livelihood_trades: ducha_domain::shutdown::BlanketShutdownConfig::default()
+                        .livelihood_trades
+                        .into_iter()
+                        .collect(),
+                    publication_four_eyes: true,
+                },
+            )
+            .await?;
 
         let mut users: BTreeMap<String, CurrentUser> = BTreeMap::new();
         let mut logins = String::new();
@@ -233,6 +235,26 @@ impl App {
             .await?;
             extra += 1;
         }
+        // Publication four-eyes: every city and county office gets a second account that reviews and
+        // publishes what the first one drafted.
+        for u in directory::units(&self.store).await? {
+            if !matches!(u.level, ducha_domain::unit::UnitLevel::City | ducha_domain::unit::UnitLevel::County)
+            {
+                continue;
+            }
+            directory::insert_user(
+                &mut tx,
+                &directory::NewUser {
+                    username: format!("s-{}", u.code),
+                    display_name: format!("{}审核人", u.name),
+                    password_hash: shared.clone(),
+                    unit_id: u.id,
+                    role: "office".into(),
+                    created_at: clock.now().timestamp_millis(),
+                },
+            )
+            .await?;
+        }
         tx.commit().await?;
         for row in directory::users(&self.store).await? {
             if row.username.starts_with("h-") {
@@ -243,6 +265,10 @@ impl App {
         let _ = writeln!(
             logins,
             "  以及其余 {extra} 个乡镇（街道）和部门的经办人账号 h-<单位代码>，如 h-town-410928100（濮阳县城关镇）、h-dept-ecology-410902（华龙区生态环境分局）"
+        );
+        let _ = writeln!(
+            logins,
+            "  市、县（区）攻坚办各有一个审核人账号 s-<单位代码>（如 s-county-410928），审核发布本单位起草的公开信息"
         );
 
         // Spread the complaints over the answering days (08:00–20:00) up to now.

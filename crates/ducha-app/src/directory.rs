@@ -86,6 +86,16 @@ fn region_rows(g: &Gazetteer) -> Vec<RegionRow> {
 }
 
 impl App {
+    /// The deployment city the database was set up for (`4105`): the region of its city-level unit
+    /// (`city-4105`, made by `ducha init` or the bootstrap). `None` on a database without units.
+    pub async fn deployment_city(&self) -> Result<Option<String>> {
+        let units = directory::units(&self.store).await?;
+        Ok(units
+            .iter()
+            .filter(|u| u.level == UnitLevel::City)
+            .find_map(|u| u.code.strip_prefix("city-").filter(|c| c.len() == 4).map(str::to_owned)))
+    }
+
     /// Load (or refresh) the regions of a gazetteer; idempotent.
     pub async fn import_regions(&self, g: &Gazetteer) -> Result<u64> {
         let rows = region_rows(g);
@@ -109,8 +119,10 @@ impl App {
         Ok(n)
     }
 
-    /// On a fresh database: load the built-in regions and build the unit chain on them. Does
-    /// nothing when units already exist.
+    /// On a fresh database: load the gazetteer's regions and build the unit chain on them for its
+    /// city (`Gazetteer::builtin()` for Puyang, `Gazetteer::for_city` for any other): the team, the
+    /// city office, an office per county or zone with its townships/streets and the
+    /// [`DEFAULT_DEPARTMENTS`]. Does nothing when units already exist.
     pub async fn bootstrap_directory(&self, g: &Gazetteer) -> Result<bool> {
         if !directory::units(&self.store).await?.is_empty() {
             return Ok(false);
@@ -141,7 +153,7 @@ impl App {
         .await?;
         let mut created = 1;
         for city in g.local_cities() {
-            let city_name = g.get(city).map(|c| c.common).unwrap_or_else(|| city.clone());
+            let city_name = g.city_name(city).unwrap_or_else(|| city.clone());
             let city_id = directory::insert_unit(
                 &mut tx,
                 &unit(

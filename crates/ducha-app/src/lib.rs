@@ -5,9 +5,12 @@
 //! Architecture invariant: only this crate reads the clock (through [`Clock`]) and only this crate
 //! decides who may see what ([`auth::CurrentUser::scope`]).
 
+pub mod admin_units;
+pub mod admin_users;
 pub mod attachments;
 pub mod auth;
 pub mod batches;
+pub mod campaigns;
 pub mod clock;
 pub mod config;
 pub mod corrections;
@@ -17,6 +20,7 @@ pub mod disclosure;
 pub mod error;
 pub mod firewall;
 pub mod handling;
+pub mod holidays;
 pub mod intake;
 pub mod lookups;
 pub mod opinion;
@@ -46,8 +50,9 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub cipher: Option<IdentityCipher>,
     pub triage: std::sync::Arc<triage::TriageEngine>,
-    /// The working-time calendar (holidays and 调休) every due time is counted on.
-    pub calendar: std::sync::Arc<ducha_domain::calendar::WorkCalendar>,
+    /// The working-time calendar (holidays and 调休) every due time is counted on: built-in data plus
+    /// imported years, kept current ([`holidays`]); read it with [`App::calendar`].
+    pub calendar_cell: Arc<holidays::CalendarCell>,
     /// Intakes waiting to share one write transaction (see [`intake::IntakeGroup`]).
     pub intake_group: Arc<intake::IntakeGroup>,
 }
@@ -63,7 +68,7 @@ impl App {
             clock,
             cipher,
             triage: triage::TriageEngine::builtin(),
-            calendar: Arc::new(calendar),
+            calendar_cell: Arc::new(holidays::CalendarCell::new(calendar)),
             intake_group: Arc::new(intake::IntakeGroup::default()),
         }
     }
@@ -77,9 +82,9 @@ impl App {
     /// policy, refused. `None` when the data cover the stretch.
     pub fn calendar_notice(&self) -> Option<String> {
         let today = ducha_domain::time::to_cst(self.clock.now()).date_naive();
-        let missing =
-            self.calendar.missing_years(today, today + chrono::Duration::days(CALENDAR_NOTICE_DAYS));
-        ducha_domain::calendar::missing_years_notice(&missing, self.calendar.config().missing_year)
+        let cal = self.calendar();
+        let missing = cal.missing_years(today, today + chrono::Duration::days(CALENDAR_NOTICE_DAYS));
+        ducha_domain::calendar::missing_years_notice(&missing, cal.config().missing_year)
     }
 }
 

@@ -150,6 +150,7 @@ impl App {
     pub async fn burden_rows(&self) -> Result<Vec<BurdenRow>> {
         let counts = outbox::burden_counts(&self.store).await?;
         let asg = cases::all_assignments(&self.store).await?;
+        let cal = self.calendar();
         let mut rows = Vec::new();
         for u in directory::units(&self.store).await? {
             if u.level == UnitLevel::Team {
@@ -164,7 +165,7 @@ impl App {
                 ducha_domain::deadline::working_days_between(
                     ducha_domain::time::from_millis(f),
                     ducha_domain::time::from_millis(t),
-                    &self.calendar,
+                    &cal,
                 )
                 .ok()
                 .map(|r| r.working_seconds as f64 / 3600.0)

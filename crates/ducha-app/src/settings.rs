@@ -29,6 +29,15 @@ pub struct CampaignSettings {
     pub endless_shutdown: EndlessShutdownConfig,
     /// Days a signed callback link stays valid (default 7).
     pub callback_link_days: u32,
+    /// R2.6 working days to disclose an assigned case (absent: `public.disclosure_days` of the config).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disclosure_days: Option<u32>,
+    /// R2 publication four-eyes: whoever drafted a disclosure version may not also review or publish
+    /// it. Every campaign created through [`crate::App::create_campaign`] records the choice (default
+    /// on); a settings object without the key (a campaign stored before the rule existed) keeps
+    /// single-person publication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publication_four_eyes: Option<bool>,
 }
 
 impl Default for CampaignSettings {
@@ -44,6 +53,8 @@ impl Default for CampaignSettings {
             blanket_shutdown: BlanketShutdownConfig::default(),
             endless_shutdown: EndlessShutdownConfig::default(),
             callback_link_days: 7,
+            disclosure_days: None,
+            publication_four_eyes: None,
         }
     }
 }
@@ -52,5 +63,10 @@ impl CampaignSettings {
     /// The settings of a campaign; unknown or malformed keys fall back to the defaults.
     pub fn of(c: &CampaignRow) -> Self {
         serde_json::from_str(&c.settings).unwrap_or_default()
+    }
+
+    /// Whether the publication four-eyes rule applies (see [`Self::publication_four_eyes`]).
+    pub fn four_eyes(&self) -> bool {
+        self.publication_four_eyes.unwrap_or(false)
     }
 }

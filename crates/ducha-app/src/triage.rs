@@ -43,6 +43,11 @@ impl TriageEngine {
         Arc::new(TriageEngine { triage: Triage::builtin(), index: RwLock::new(IndexState::default()) })
     }
 
+    /// The engines for another deployment city (`ducha serve` on a database made by `ducha init`).
+    pub fn for_gazetteer(g: &ducha_triage::Gazetteer, places: &ducha_triage::Places) -> Arc<TriageEngine> {
+        Arc::new(TriageEngine { triage: Triage::new(g, places), index: RwLock::new(IndexState::default()) })
+    }
+
     pub fn router(&self) -> &Router {
         self.triage.router()
     }

@@ -25,6 +25,7 @@ use ducha_store::outbox::{self, MessageRow, NewMessage};
 use hmac::{KeyInit, Mac};
 use serde::Serialize;
 
+use crate::admin_units::WebhookKind;
 use crate::settings::CampaignSettings;
 use crate::{App, AppError, Result};
 
@@ -68,19 +69,24 @@ fn sign(secret: Option<&str>, body: &[u8]) -> Option<String> {
 }
 
 impl App {
-    /// Enqueue a notice to a unit on every channel the unit has: the in-app inbox always, e-mail and
-    /// webhook when the unit has them (each its own outbox row, delivered exactly once).
+    /// Enqueue a notice to a unit on every channel the unit has: the in-app inbox always, e-mail,
+    /// webhook and SMS when the unit has them (each its own outbox row, delivered exactly once).
     pub async fn enqueue_notice(&self, tx: &mut ducha_store::Tx, m: &NewMessage) -> Result<()> {
         let m = &self.screen_message(m).await?;
         outbox::enqueue(tx, m).await?;
         if let Some(unit_id) = m.unit_id
-            && let Some(u) = directory::unit_in_tx(tx, unit_id).await?
+            && let Some(u) = ducha_store::admin::unit_in_tx(tx, unit_id).await?
         {
             if u.contact_email.as_deref().is_some_and(|e| !e.trim().is_empty()) && self.cfg.smtp.is_some() {
                 outbox::enqueue(tx, &NewMessage { channel: "email".into(), ..m.clone() }).await?;
             }
             if u.contact_webhook.as_deref().is_some_and(|w| !w.trim().is_empty()) {
                 outbox::enqueue(tx, &NewMessage { channel: "webhook".into(), ..m.clone() }).await?;
+            }
+            if u.contact_sms.as_deref().is_some_and(|n| !n.trim().is_empty())
+                && self.cfg.sms_webhook_url.is_some()
+            {
+                outbox::enqueue(tx, &NewMessage { channel: "sms".into(), ..m.clone() }).await?;
             }
         }
         Ok(())
@@ -104,7 +110,7 @@ impl App {
                 && let Some(unit_id) = m.unit_id
                 && let Some(u) = directory::unit(&self.store, unit_id).await?
             {
-                let d = delivery_time(now, u.level, &settings.quiet, &self.calendar);
+                let d = delivery_time(now, u.level, &settings.quiet, &self.calendar());
                 if let Ok(d) = d
                     && d.deferred
                 {
@@ -176,34 +182,52 @@ impl App {
         m: &MessageRow,
     ) -> std::result::Result<(), String> {
         let unit_id = m.unit_id.ok_or("no recipient unit")?;
-        let unit =
-            directory::unit(&self.store, unit_id).await.map_err(|e| e.to_string())?.ok_or("unit gone")?;
-        let url = unit.contact_webhook.ok_or("unit has no webhook")?;
-        let body = serde_json::json!({
-            "id": format!("outbox-{}", m.id),
-            "kind": m.kind,
-            "unit": { "id": unit.id, "code": unit.code, "name": unit.name },
-            "subject": m.subject,
-            "body": m.body,
-            "created_at": m.created_at,
-        })
-        .to_string();
+        let unit = ducha_store::admin::unit(&self.store, unit_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("unit gone")?;
+        let url = unit.contact_webhook.clone().ok_or("unit has no webhook")?;
+        let kind = WebhookKind::of(&unit.webhook_kind);
+        let body = webhook_body(kind, m, &unit).to_string();
         let mut req = client
             .post(&url)
             .header("content-type", "application/json")
             .header("idempotency-key", format!("outbox-{}", m.id))
             .body(body.clone());
-        if let Some(sig) = sign(self.cfg.webhook_secret.as_deref(), body.as_bytes()) {
+        if kind == WebhookKind::Generic
+            && let Some(sig) = sign(self.cfg.webhook_secret.as_deref(), body.as_bytes())
+        {
             req = req.header("x-ducha-signature", format!("hmac-sm3={sig}"));
         }
         let resp = req.send().await.map_err(without_url)?;
-        if resp.status().is_success() { Ok(()) } else { Err(format!("webhook answered {}", resp.status())) }
+        if !resp.status().is_success() {
+            return Err(format!("webhook answered {}", resp.status()));
+        }
+        if kind == WebhookKind::Generic {
+            return Ok(());
+        }
+        // The robots answer 200 with `{"errcode":0,"errmsg":"ok"}`; a non-zero `errcode` is a refusal
+        // (wrong key, keyword missing, rate limited) and is retried like a failed delivery. A body
+        // without one (a relay in between) counts as accepted, as the status said.
+        let text = resp.text().await.map_err(without_url)?;
+        let answer: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        match answer.get("errcode").and_then(serde_json::Value::as_i64) {
+            None | Some(0) => Ok(()),
+            Some(code) => Err(format!(
+                "{} robot refused: errcode {code} {}",
+                kind.code(),
+                answer.get("errmsg").and_then(serde_json::Value::as_str).unwrap_or("")
+            )),
+        }
     }
 
     /// SMS to a complainant (callback links): the phone number is decrypted only now, at delivery, and
     /// that read is audited; the outbox itself never holds it.
     async fn send_sms(&self, client: &reqwest::Client, m: &MessageRow) -> std::result::Result<(), String> {
         let url = self.cfg.sms_webhook_url.clone().ok_or("SMS gateway not configured")?;
+        if let Some(unit_id) = m.unit_id {
+            return self.send_unit_sms(client, &url, unit_id, m).await;
+        }
         let payload: serde_json::Value = serde_json::from_str(&m.payload).map_err(|e| e.to_string())?;
         let case_id = payload.get("case_id").and_then(|v| v.as_i64()).ok_or("no case")?;
         let cipher = self.cipher.as_ref().ok_or("no key")?;
@@ -246,6 +270,40 @@ impl App {
         }
     }
 
+    /// A notice by SMS to a unit's duty number (no complainant data is involved).
+    async fn send_unit_sms(
+        &self,
+        client: &reqwest::Client,
+        url: &str,
+        unit_id: i64,
+        m: &MessageRow,
+    ) -> std::result::Result<(), String> {
+        let unit = ducha_store::admin::unit(&self.store, unit_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("unit gone")?;
+        let phone = unit.contact_sms.ok_or("unit has no SMS number")?;
+        let body = serde_json::json!({
+            "id": format!("outbox-{}", m.id),
+            "phone": phone,
+            "text": format!("【督察举报办理】{}：{}", m.subject, m.body),
+        })
+        .to_string();
+        let resp = client
+            .post(url)
+            .header("content-type", "application/json")
+            .header("idempotency-key", format!("outbox-{}", m.id))
+            .body(body)
+            .send()
+            .await
+            .map_err(without_url)?;
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!("SMS gateway answered {}", resp.status()))
+        }
+    }
+
     /// Remind units a working day (configurable) before their due time; escalate overdue tasks one
     /// level up (never sideways), once each.
     pub async fn remind_and_escalate(&self) -> Result<RoundReport> {
@@ -259,7 +317,7 @@ impl App {
         let horizon = now_ms + 10 * 86_400_000;
         for a in cases::assignments_to_remind(&self.store, now_ms, horizon).await? {
             let Some(due) = a.due_at else { continue };
-            let left = ducha_domain::deadline::working_days_between(now, from_millis(due), &self.calendar)
+            let left = ducha_domain::deadline::working_days_between(now, from_millis(due), &self.calendar())
                 .map(|r| r.working_seconds)
                 .unwrap_or(i64::MAX);
             if left > i64::from(settings.reminder_working_hours) * 3600 {
@@ -358,7 +416,8 @@ impl App {
         settings: &CampaignSettings,
     ) -> NewMessage {
         if let Ok(level) = UnitLevel::parse(level)
-            && let Ok(d) = delivery_time(from_millis(m.deliver_after), level, &settings.quiet, &self.calendar)
+            && let Ok(d) =
+                delivery_time(from_millis(m.deliver_after), level, &settings.quiet, &self.calendar())
         {
             m.deliver_after = d.at.timestamp_millis();
         }
@@ -400,6 +459,30 @@ pub fn spawn_worker(app: App, worker_id: String) -> tokio::task::JoinHandle<()> 
             tokio::time::sleep(poll).await;
         }
     })
+}
+
+/// What a unit's webhook receives: the robots' documented text message
+/// (`{"msgtype":"text","text":{"content":…}}`, the same for 企业微信 and 钉钉), or the generic signed
+/// JSON with the message's id, kind, unit, subject and body.
+pub fn webhook_body(
+    kind: WebhookKind,
+    m: &MessageRow,
+    unit: &ducha_store::admin::UnitAdminRow,
+) -> serde_json::Value {
+    match kind {
+        WebhookKind::Wecom | WebhookKind::Dingtalk => serde_json::json!({
+            "msgtype": "text",
+            "text": { "content": format!("【督察举报办理】{}\n{}\n（{}，编号 outbox-{}）", m.subject, m.body, unit.name, m.id) },
+        }),
+        WebhookKind::Generic => serde_json::json!({
+            "id": format!("outbox-{}", m.id),
+            "kind": m.kind,
+            "unit": { "id": unit.id, "code": unit.code, "name": unit.name },
+            "subject": m.subject,
+            "body": m.body,
+            "created_at": m.created_at,
+        }),
+    }
 }
 
 /// A delivery error as logged and kept in the outbox, without the address it went to: webhook and

@@ -204,6 +204,7 @@ impl App {
                 let active = cases::active_assignments_tx(&mut tx, case_id).await?;
                 let parent = active.iter().rev().find(|a| a.unit_id == user.unit.id);
                 let now_t = from_millis(now);
+                let cal = self.calendar();
                 // R5.2: the receiving unit's due time keeps only the report buffer off ours.
                 let child_due = match parent.and_then(|p| p.due_at) {
                     Some(parent_due) => {
@@ -211,7 +212,7 @@ impl App {
                         let buffer = settings.compression.buffer_for(user.level);
                         match input.due_at {
                             Some(want) => {
-                                if let Err(e) = check_child_due(parent_due, want, buffer, &self.calendar) {
+                                if let Err(e) = check_child_due(parent_due, want, buffer, &cal) {
                                     drop(tx);
                                     self.count_refused_compression(
                                         user, case_id, target.id, want, parent_due,
@@ -221,7 +222,7 @@ impl App {
                                 }
                                 Some(want)
                             }
-                            None => Some(default_child_due(parent_due, buffer, &self.calendar)?),
+                            None => Some(default_child_due(parent_due, buffer, &cal)?),
                         }
                     }
                     None => input.due_at,
@@ -229,10 +230,8 @@ impl App {
                 // R5.1: nothing reaches a township or department at night unless urgent and written down.
                 let urgent = screened_urgent.as_ref().map(|r| r.as_str().trim()).filter(|r| !r.is_empty());
                 let delivery = match urgent {
-                    Some(reason) => {
-                        delivery_time_with_override(now_t, level, &settings.quiet, &self.calendar, reason)?
-                    }
-                    None => delivery_time(now_t, level, &settings.quiet, &self.calendar)?,
+                    Some(reason) => delivery_time_with_override(now_t, level, &settings.quiet, &cal, reason)?,
+                    None => delivery_time(now_t, level, &settings.quiet, &cal)?,
                 };
                 let delivered_at = delivery.at.timestamp_millis();
                 let due_ms = child_due.map(|d| d.timestamp_millis()).map(|d| d.max(delivered_at));
@@ -585,7 +584,7 @@ impl App {
                 if approve {
                     let base = from_millis(asg.due_at.unwrap_or(now).max(now));
                     let days = u32::try_from(req.requested_days).unwrap_or(1);
-                    let due_ms = due_after_working_days(base, days, &self.calendar)?.at.timestamp_millis();
+                    let due_ms = due_after_working_days(base, days, &self.calendar())?.at.timestamp_millis();
                     cases::set_assignment_due(&mut tx, asg.id, due_ms).await?;
                     let holder = (asg.is_lead != 0 && case.handler_unit_id == Some(asg.unit_id))
                         || (case.handler_unit_id.is_none() && case.county_unit_id == Some(asg.unit_id));

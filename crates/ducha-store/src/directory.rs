@@ -77,11 +77,14 @@ pub struct UserRow {
     pub failed_logins: i64,
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    /// Set when an administrator chose the password: it must be changed at the next sign-in.
+    #[sqlx(default)]
+    pub must_change_password: i64,
 }
 
 const UNIT_COLS: &str =
     "id, code, name, level, dept_kind, parent_id, region_code, path, contact_email, contact_webhook";
-const USER_COLS: &str = "id, username, display_name, password_hash, unit_id, role, active, failed_logins, locked_until, created_at";
+const USER_COLS: &str = "id, username, display_name, password_hash, unit_id, role, active, failed_logins, locked_until, created_at, must_change_password";
 const CAMPAIGN_COLS: &str = "id, name, team_name, start_date, end_date, hotlines, postal_box, hours_start, hours_end, round_no, province_letters, regions, team_unit_id, city_unit_id, settings, created_at";
 
 // ---- regions ----------------------------------------------------------------------------------
@@ -199,11 +202,14 @@ pub async fn set_unit_contacts(
     Ok(())
 }
 
+/// A unit in service, inside `tx` (what a dispatch may target: a retired unit reads as absent).
 pub async fn unit_in_tx(tx: &mut Tx, id: i64) -> Result<Option<UnitRow>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {UNIT_COLS} FROM units WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?)
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {UNIT_COLS} FROM units WHERE id = $1 AND retired_at IS NULL"
+    )))
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?)
 }
 
 pub async fn unit_by_code(store: &Store, code: &str) -> Result<Option<UnitRow>> {
@@ -221,7 +227,7 @@ pub async fn units(store: &Store) -> Result<Vec<UnitRow>> {
 
 pub async fn child_units(store: &Store, parent_id: i64) -> Result<Vec<UnitRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {UNIT_COLS} FROM units WHERE parent_id = $1 ORDER BY level, code"
+        "SELECT {UNIT_COLS} FROM units WHERE parent_id = $1 AND retired_at IS NULL ORDER BY level, code"
     )))
     .bind(parent_id)
     .fetch_all(store.reader())

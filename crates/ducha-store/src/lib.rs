@@ -11,9 +11,11 @@
 //! it stores what the app layer decided, and hands back what was stored.
 
 pub mod accountability;
+pub mod admin;
 pub mod audit;
 pub mod backup;
 pub mod batches;
+pub mod campaign_admin;
 pub mod cases;
 pub mod crypto;
 pub mod directory;
@@ -22,6 +24,7 @@ pub mod dup_reindex;
 pub mod extensions;
 pub mod followup;
 pub mod handling;
+pub mod holidays;
 pub mod opinion;
 pub mod outbox;
 pub mod rotation;
@@ -152,6 +155,27 @@ fn normalise_url(url: &str) -> Result<(String, Backend)> {
     }
 }
 
+/// Creates a missing SQLite database file empty with mode 0600 (on Unix), before SQLite opens it:
+/// SQLite gives its `-wal` and `-shm` files the database file's mode, so all three stay private to
+/// the service account. An existing file is left as it is; in-memory databases are skipped.
+fn create_private_sqlite_file(url: &str) {
+    let rest = url.strip_prefix("sqlite://").unwrap_or(url);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path == ":memory:" || query.contains("mode=memory") || query.contains("mode=ro") {
+        return;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    // Already there: left alone. Any other failure (a directory that does not exist …): SQLite
+    // reports it in its own words when it opens the file.
+    let _ = opts.open(path);
+}
+
 /// A database address fit to print or log: the password, if any (`user:password@` or a `password=`
 /// parameter), replaced by `***`.
 pub fn redact_url(url: &str) -> String {
@@ -208,6 +232,7 @@ impl Store {
         let connect = AnyConnectOptions::from_str(&url).map_err(|_| StoreError::BadUrl(url.clone()))?;
         match backend {
             Backend::Sqlite => {
+                create_private_sqlite_file(&url);
                 let sync = match opts.sqlite_synchronous.to_ascii_uppercase().as_str() {
                     "NORMAL" => "NORMAL",
                     "OFF" => "OFF",

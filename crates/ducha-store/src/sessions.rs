@@ -53,7 +53,7 @@ pub async fn get_with_user(
                 u.id, u.username, u.display_name, u.password_hash, u.unit_id, u.role, u.active,
                 u.failed_logins, u.locked_until, u.created_at,
                 n.id, n.code, n.name, n.level, n.dept_kind, n.parent_id, n.region_code, n.path,
-                n.contact_email, n.contact_webhook
+                n.contact_email, n.contact_webhook, u.must_change_password
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
@@ -80,6 +80,7 @@ pub async fn get_with_user(
         failed_logins: r.try_get(12)?,
         locked_until: r.try_get(13)?,
         created_at: r.try_get(14)?,
+        must_change_password: r.try_get(25)?,
     };
     let unit = UnitRow {
         id: r.try_get(15)?,

@@ -4,7 +4,8 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.render())]
 pub struct TriageError {
-    /// Stable code for programs: `bad_csv`, `bad_toml`, `bad_jsonl`, `bad_accept_no`, `bad_places`.
+    /// Stable code for programs: `bad_csv`, `bad_toml`, `bad_jsonl`, `bad_accept_no`, `bad_places`,
+    /// `bad_city` (`Gazetteer::for_city`).
     pub code: &'static str,
     /// The file (or stream) the bad data came from.
     pub file: Option<String>,

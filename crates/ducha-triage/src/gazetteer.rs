@@ -134,6 +134,12 @@ static BUILTIN: LazyLock<Gazetteer> = LazyLock::new(|| {
     g.unwrap_or_else(|e| panic!("built-in gazetteer is invalid: {e}"))
 });
 
+/// All-China townships (`code,name,areaCode`; see `data/gazetteer/README.md`).
+const CHINA_STREETS: &str = include_str!("../../../data/gazetteer/china/streets.csv");
+/// Villages and communities where the repository carries them, by province code (`code,name,streetCode`).
+const CHINA_VILLAGES: &[(&str, &str)] =
+    &[("41", include_str!("../../../data/gazetteer/china/villages-41.csv"))];
+
 struct Rows {
     file: &'static str,
     rows: Vec<(usize, String, String, Option<String>)>,
@@ -270,6 +276,88 @@ impl Gazetteer {
     /// The built-in gazetteer (Puyang townships/villages, all-China counties), parsed once.
     pub fn builtin() -> &'static Gazetteer {
         &BUILTIN
+    }
+
+    /// A gazetteer for any city (4-digit NBS code, e.g. `"4105"` for 安阳市) from the embedded data:
+    /// all-China provinces, cities and counties, the city's townships, and its villages where the
+    /// repository carries them (Henan). For Puyang (`"4109"`) this is [`Gazetteer::builtin`], with its
+    /// functional zones; other cities have no zones. Errors (`bad_city`) for a malformed code, a code
+    /// that is no NBS city, or a city without townships in the data.
+    pub fn for_city(city: &str) -> Result<Gazetteer, TriageError> {
+        if city.len() != 4 || !city.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(TriageError::new(
+                "bad_city",
+                format!("城市代码“{city}”应为4位数字，如 4105（安阳市）"),
+            ));
+        }
+        if city == "4109" {
+            return Ok(Gazetteer::builtin().clone());
+        }
+        let villages = CHINA_VILLAGES.iter().find(|(p, _)| city.starts_with(p)).map(|(_, v)| *v);
+        let g = Gazetteer::from_csv(GazetteerCsv {
+            provinces: include_str!("../../../data/gazetteer/provinces.csv"),
+            cities: include_str!("../../../data/gazetteer/china-cities.csv"),
+            areas: include_str!("../../../data/gazetteer/china-areas.csv"),
+            streets: CHINA_STREETS,
+            villages,
+            zones: None,
+            city: Some(city),
+        })?;
+        if g.get(city).is_none() {
+            return Err(TriageError::new("bad_city", format!("城市代码{city}不是统计用区划代码中的地级市")));
+        }
+        if g.townships.is_empty() {
+            return Err(TriageError::new("bad_city", format!("城市代码{city}在区划数据中没有乡镇（街道）")));
+        }
+        Ok(g)
+    }
+
+    /// Checks a places file against this gazetteer: every county code is one of the deployment's
+    /// counties or zones, every township and village code is in the data and lies under the county
+    /// (township) given beside it. Errors (`bad_places`) name the place.
+    pub fn check_places(&self, places: &crate::Places) -> Result<(), TriageError> {
+        for p in places.iter() {
+            let bad = |m: String| {
+                Err(TriageError::new("bad_places", format!("地点“{}”：{m}", p.name)).in_file("places.csv"))
+            };
+            if let Some(c) = &p.county_code
+                && !self.is_local_county(c)
+            {
+                return bad(format!("区县代码{c}不是本市的区县或功能区"));
+            }
+            if let Some(t) = &p.township_code {
+                match self.by_code.get(t.as_str()) {
+                    Some((Level::Township, i)) => {
+                        let routing = &self.townships[*i].parent;
+                        if let Some(c) = &p.county_code
+                            && c != routing
+                            && !t.starts_with(c.as_str())
+                        {
+                            return bad(format!("乡镇代码{t}不属于区县{c}"));
+                        }
+                    }
+                    _ => return bad(format!("乡镇代码{t}不是本市的乡镇（街道）")),
+                }
+            }
+            if let Some(v) = &p.village_code {
+                match self.by_code.get(v.as_str()) {
+                    Some((Level::Village, _)) => {}
+                    _ => return bad(format!("村代码{v}不是本市的村（社区）")),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The display name of the city: `安阳市`; for the NBS placeholders of municipalities
+    /// (`市辖区`, `县`) the province's name (`北京市`).
+    pub fn city_name(&self, city: &str) -> Option<String> {
+        let c = self.get(city)?;
+        if matches!(c.name.as_str(), "市辖区" | "县" | "省直辖县级行政区划" | "自治区直辖县级行政区划")
+        {
+            return self.get(&city[..2]).map(|p| p.name);
+        }
+        Some(c.name)
     }
 
     /// Parses the gazetteer files. Errors name the file and line of the first bad row.
@@ -555,6 +643,81 @@ mod tests {
         assert_eq!(g.routing_county_of_township("410972060"), Some("410972"));
         assert!(g.is_local_county("410990"));
         assert!(!g.is_local_county("371521"));
+    }
+
+    #[test]
+    fn for_city_anyang_has_counties_townships_and_villages() {
+        let g = Gazetteer::for_city("4105").unwrap();
+        assert_eq!(g.local_cities(), ["4105"]);
+        let counties: Vec<_> = g.counties().map(|c| c.code).collect();
+        assert_eq!(counties.len(), 10, "{counties:?}");
+        assert!(counties.contains(&"410522".to_owned()) && counties.contains(&"410581".to_owned()));
+        assert!(g.zones().is_empty());
+        assert_eq!(g.townships().count(), 137);
+        assert!(g.townships().all(|t| t.code.starts_with("4105")));
+        assert!(g.villages().count() > 3000);
+        assert!(g.villages().all(|v| v.code.starts_with("4105")));
+        assert!(g.is_local_county("410526"));
+        assert!(!g.is_local_county("410928"));
+        assert_eq!(g.city_name("4105").as_deref(), Some("安阳市"));
+        // A city outside Henan: townships, no villages in the repository.
+        let g = Gazetteer::for_city("3715").unwrap();
+        assert!(g.townships().count() > 100 && g.villages().count() == 0);
+        assert_eq!(Gazetteer::for_city("1101").unwrap().city_name("1101").as_deref(), Some("北京市"));
+    }
+
+    #[test]
+    fn router_for_anyang_routes_counties_and_townships_from_the_gazetteer_alone() {
+        let g = Gazetteer::for_city("4105").unwrap();
+        let r = crate::Router::new(&g, &crate::Places::empty());
+        let at = |text: &str| {
+            let x = r.route(text);
+            (x.county.code().to_owned(), x.township_code.clone())
+        };
+        assert_eq!(
+            at("滑县留固镇有个塑料厂夜里冒黑烟，气味刺鼻"),
+            ("410526".into(), Some("410526103".into()))
+        );
+        assert_eq!(at("殷都区水冶镇一家铸造厂粉尘很大"), ("410505".into(), Some("410505101".into())));
+        assert_eq!(at("文峰区宝莲寺镇有人焚烧垃圾"), ("410502".into(), Some("410502101".into())));
+        assert_eq!(at("林州市有个石料厂扬尘严重").0, "410581");
+        assert_eq!(at("滑县白道口镇白马坡村有个小作坊排污水").0, "410526");
+        // Puyang is another city for an Anyang deployment.
+        assert!(matches!(r.route("濮阳县柳屯镇有个化工厂").county, crate::CountyOutcome::Outside { .. }));
+    }
+
+    #[test]
+    fn places_are_checked_against_the_city() {
+        let puyang = Gazetteer::builtin();
+        puyang.check_places(crate::Places::builtin()).unwrap();
+        let anyang = Gazetteer::for_city("4105").unwrap();
+        let e = anyang.check_places(crate::Places::builtin()).unwrap_err();
+        assert_eq!((e.code, e.file.as_deref()), ("bad_places", Some("places.csv")));
+        let head = "name,kind,county_code,township_code,village_code,aliases\n";
+        let ok = crate::Places::from_csv(&format!(
+            "{head}红旗渠大道,road,410505,,,\n留固工业园,park,410526,410526103,,\n"
+        ))
+        .unwrap();
+        anyang.check_places(&ok).unwrap();
+        for (row, want) in [
+            ("x,road,410928,,,", "区县代码410928"),
+            ("x,park,410526,410505101,,", "乡镇代码410505101不属于区县410526"),
+            ("x,park,410526,410526999,,", "乡镇代码410526999"),
+        ] {
+            let p = crate::Places::from_csv(&format!("{head}{row}\n")).unwrap();
+            let e = anyang.check_places(&p).unwrap_err();
+            assert!(e.message.contains(want), "{row}: {e}");
+        }
+    }
+
+    #[test]
+    fn for_city_puyang_is_builtin_and_bad_codes_are_refused() {
+        let g = Gazetteer::for_city("4109").unwrap();
+        assert_eq!(g.townships().count(), Gazetteer::builtin().townships().count());
+        assert_eq!(g.routing_county_of_township("410972100"), Some("410990"));
+        for bad in ["41", "41x5", "9999", ""] {
+            assert_eq!(Gazetteer::for_city(bad).unwrap_err().code, "bad_city", "{bad}");
+        }
     }
 
     #[test]

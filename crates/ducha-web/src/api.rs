@@ -414,16 +414,24 @@ impl utoipa::Modify for ErrorResponses {
         crate::opinion_api::link, crate::opinion_api::unlink, crate::opinion_api::import, crate::opinion_api::list_sources,
         crate::opinion_api::create_source, crate::opinion_api::update_source, crate::opinion_api::poll_source,
         crate::opinion_api::my_alerts, crate::opinion_api::ack_alert, crate::opinion_api::report, crate::opinion_api::report_xlsx,
-        crate::opinion_api::briefing, crate::opinion_api::briefing_txt, crate::pages_intake::suggest, correct_triage, triage_corrections, corrections_jsonl, crate::attachments::upload, crate::attachments::list, crate::attachments::download),
+        crate::opinion_api::briefing, crate::opinion_api::briefing_txt, crate::pages_intake::suggest, correct_triage, triage_corrections, corrections_jsonl, crate::attachments::upload, crate::attachments::list, crate::attachments::download,
+        crate::admin::units::api_list, crate::admin::units::api_create, crate::admin::units::api_get, crate::admin::units::api_patch, crate::admin::units::api_retire, crate::admin::units::api_contacts,
+        crate::admin::users::api_list, crate::admin::users::api_create, crate::admin::users::api_get, crate::admin::users::api_patch, crate::admin::users::api_disable, crate::admin::users::api_enable, crate::admin::users::api_reset,
+        crate::admin::api_campaigns::list_campaigns, crate::admin::api_campaigns::create_campaign, crate::admin::api_campaigns::get_campaign, crate::admin::api_campaigns::update_campaign,
+        crate::admin::holidays::api_list, crate::admin::holidays::api_import),
     components(schemas(ErrorBody, crate::attachments::AttachmentView, ducha_app::corrections::TriageCorrectionInput, ducha_app::corrections::CorrectionView, crate::pages_intake::SuggestRequest, ducha_app::workbench::Suggestion, ducha_app::workbench::SimilarCase, ducha_app::workbench::Place, LoginRequest, LoginResponse, MeView, CampaignView, UnitView, RegionView, IdentityView, CallbackOriginal, CaseView, CaseDetail, CasePage, HistoryEntry, ActInput, IntakeInput,
         ducha_app::opinion::items::ItemView, ducha_app::opinion::items::ItemPage, ducha_app::opinion::items::ItemDetail,
         ducha_app::opinion::items::ItemActInput, ducha_app::opinion::items::ManualItemInput, ducha_app::opinion::items::AlertView,
         ducha_app::opinion::items::AckInput, ducha_app::opinion::items::LinkedCaseView, ducha_app::opinion::sources::SourceInput,
         ducha_app::opinion::sources::SourceUpdate, ducha_app::opinion::sources::SourceView, ducha_app::opinion::poll::SourcePoll,
         ducha_app::opinion::ingest::IngestReport, ducha_app::opinion::report::DailyReport, ducha_app::opinion::report::Briefing,
-        crate::opinion_api::LinkInput, crate::opinion_api::ImportResult, crate::opinion_api::ImportLineError)),
+        crate::opinion_api::LinkInput, crate::opinion_api::ImportResult, crate::opinion_api::ImportLineError,
+        crate::admin::units::AdminUnitView, crate::admin::units::NewUnitRequest, crate::admin::units::UnitPatch, crate::admin::units::ContactsRequest,
+        crate::admin::users::AdminUserView, crate::admin::users::PasswordIssuedView, crate::admin::users::NewUserRequest, crate::admin::users::RoleUnitRequest, crate::admin::users::PasswordResetRequest,
+        ducha_app::campaigns::CampaignInput, ducha_app::campaigns::CampaignDetail, ducha_app::campaigns::CampaignState, crate::admin::api_campaigns::CampaignUpdateRequest,
+        crate::admin::holidays::HolidaysView, ducha_app::holidays::HolidayImportInput, ducha_app::holidays::HolidayYearView, ducha_app::holidays::HolidayNoticeView, ducha_app::holidays::HolidayImportView)),
     modifiers(&SecurityAddon, &ErrorResponses),
-    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "batches", description = "批次、任务与基层减负"), (name = "handling", description = "办理报告、验收、回访、问责与预警"), (name = "discipline", description = "督察纪律监督"), (name = "opinion", description = "舆情监测、研判、预警与报送（R3）"), (name = "workbench", description = "工作台：受理辅助、统计与检索"))
+    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "batches", description = "批次、任务与基层减负"), (name = "handling", description = "办理报告、验收、回访、问责与预警"), (name = "discipline", description = "督察纪律监督"), (name = "opinion", description = "舆情监测、研判、预警与报送（R3）"), (name = "workbench", description = "工作台：受理辅助、统计与检索"), (name = "admin", description = "系统管理：督察轮次、单位与人员"))
 )]
 pub struct ApiDoc;
 

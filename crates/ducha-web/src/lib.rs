@@ -4,6 +4,7 @@
 //! Architecture invariant: handlers are thin. They parse the request into app-layer input, call one
 //! use case, and render its answer; no rule of the notice is decided here.
 
+pub mod admin;
 pub mod api;
 pub mod api_work;
 pub mod attachments;
@@ -233,7 +234,23 @@ fn surface() -> Routes {
         .route("/opinion/report.xlsx", |m| m.get(opinion_api::report_xlsx))
         .route("/opinion/briefing", |m| m.get(opinion_api::briefing))
         .route("/opinion/briefing.txt", |m| m.get(opinion_api::briefing_txt))
-        .route("/triage/suggest", |m| m.post(pages_intake::suggest));
+        .route("/triage/suggest", |m| m.post(pages_intake::suggest))
+        .route("/admin/units", |m| m.get(admin::units::api_list).post(admin::units::api_create))
+        .route("/admin/units/{id}", |m| m.get(admin::units::api_get).patch(admin::units::api_patch))
+        .route("/admin/units/{id}/retire", |m| m.post(admin::units::api_retire))
+        .route("/admin/units/{id}/contacts", |m| m.put(admin::units::api_contacts))
+        .route("/admin/users", |m| m.get(admin::users::api_list).post(admin::users::api_create))
+        .route("/admin/users/{id}", |m| m.get(admin::users::api_get).patch(admin::users::api_patch))
+        .route("/admin/users/{id}/disable", |m| m.post(admin::users::api_disable))
+        .route("/admin/users/{id}/enable", |m| m.post(admin::users::api_enable))
+        .route("/admin/users/{id}/password", |m| m.post(admin::users::api_reset))
+        .route("/admin/campaigns", |m| {
+            m.get(admin::api_campaigns::list_campaigns).post(admin::api_campaigns::create_campaign)
+        })
+        .route("/admin/campaigns/{id}", |m| {
+            m.get(admin::api_campaigns::get_campaign).put(admin::api_campaigns::update_campaign)
+        })
+        .route("/admin/holidays", |m| m.get(admin::holidays::api_list).post(admin::holidays::api_import));
     Routes::new()
         .nest("/api/v1", api)
         .route("/api/openapi.json", |m| m.get(api::openapi_json))
@@ -243,6 +260,17 @@ fn surface() -> Routes {
         .route("/static/intake.js", |m| m.get(intake_js))
         .route("/login", |m| m.get(pages::login_form).post(pages::login_submit))
         .route("/logout", |m| m.post(pages::logout))
+        .route("/password", |m| m.get(pages::password_form).post(pages::password_submit))
+        .route("/admin/units", |m| m.get(admin::units::list_page).post(admin::units::create_page))
+        .route("/admin/units/{id}", |m| m.get(admin::units::show_page).post(admin::units::op_page))
+        .route("/admin/users", |m| m.get(admin::users::list_page).post(admin::users::create_page))
+        .route("/admin/users/{id}", |m| m.get(admin::users::show_page).post(admin::users::op_page))
+        .route("/admin", |m| m.get(admin::home_redirect))
+        .route("/admin/", |m| m.get(admin::home))
+        .route("/admin/campaigns", |m| m.get(admin::campaigns::list).post(admin::campaigns::create))
+        .route("/admin/campaigns/new", |m| m.get(admin::campaigns::new_form))
+        .route("/admin/campaigns/{id}", |m| m.get(admin::campaigns::edit_form).post(admin::campaigns::update))
+        .route("/admin/holidays", |m| m.get(admin::holidays::page).post(admin::holidays::page_import))
         .route("/", |m| m.get(pages_home::home))
         .route("/cases", |m| m.get(pages::cases))
         .route("/cases/{id}", |m| m.get(pages::case))
@@ -317,11 +345,12 @@ pub fn route_table() -> Vec<RouteSpec> {
 /// The whole HTTP surface.
 pub fn router(app: App) -> Router {
     let recheck = Duration::from_secs(app.cfg.public.cache_recheck_seconds);
+    let limiter = std::sync::Arc::new(ratelimit::Limiter::for_config(&app.cfg));
     let state = AppState {
         app,
         metrics: metrics_handle(),
         public: std::sync::Arc::new(public::PublicCache::new(recheck)),
-        limiter: std::sync::Arc::new(ratelimit::Limiter::default()),
+        limiter,
     };
     let (routes, _) = surface().into_parts();
     routes

@@ -501,7 +501,7 @@ async fn post_request(
 
 /// `/open311/v2/{*rest}`, GET and POST.
 pub async fn open311(State(st): State<AppState>, req: Request) -> Response {
-    let client = crate::ratelimit::client_of(req.extensions());
+    let client = st.limiter.client_of(req.extensions(), req.headers());
     let method = req.method().clone();
     let uri = req.uri().clone();
     let headers: HeaderMap = req.headers().clone();

@@ -233,7 +233,26 @@ pub async fn home(State(st): State<AppState>, p: PageUser) -> Result<Html<String
                 Some(("/tasks".to_owned(), "任务清单".to_owned())),
             ));
         }
-        HomeKind::Opinion | HomeKind::Provincial | HomeKind::Admin => {}
+        HomeKind::Admin => {
+            let rows = crate::admin::SECTIONS
+                .iter()
+                .map(|s| PanelRow {
+                    href: s.href.to_owned(),
+                    title: s.title.to_owned(),
+                    status: String::new(),
+                    note: s.blurb.to_owned(),
+                    tone: "",
+                    action: None,
+                })
+                .collect();
+            panels.push((
+                "系统管理".to_owned(),
+                rows,
+                String::new(),
+                Some(("/admin/".to_owned(), "进入系统管理".to_owned())),
+            ));
+        }
+        HomeKind::Opinion | HomeKind::Provincial => {}
     }
     let inbox: Vec<InboxItem> = if view.kind == HomeKind::Provincial {
         Vec::new()

@@ -248,6 +248,47 @@ fn expect() -> BTreeMap<(&'static str, &'static str), Access> {
         ("POST", "/disclosure/{id}/discard", Only(&[County])),
         ("POST", "/disclosure/batch/{id}/draft", Only(&[City, County])),
         ("POST", "/disclosure/batch/{id}/correct", Only(&[City, County])),
+        // --- system administration: units and people (issue 17) ---
+        ("GET", "/password", Only(STAFF)),
+        ("POST", "/password", Only(STAFF)),
+        ("GET", "/api/v1/admin/units", Only(&[Admin])),
+        ("POST", "/api/v1/admin/units", Only(&[Admin])),
+        ("GET", "/api/v1/admin/units/{id}", Only(&[Admin])),
+        ("PATCH", "/api/v1/admin/units/{id}", Only(&[Admin])),
+        ("POST", "/api/v1/admin/units/{id}/retire", Only(&[Admin])),
+        ("PUT", "/api/v1/admin/units/{id}/contacts", Only(&[Admin])),
+        ("GET", "/api/v1/admin/users", Only(&[Admin])),
+        ("POST", "/api/v1/admin/users", Only(&[Admin])),
+        ("GET", "/api/v1/admin/users/{id}", Only(&[Admin])),
+        ("PATCH", "/api/v1/admin/users/{id}", Only(&[Admin])),
+        ("POST", "/api/v1/admin/users/{id}/disable", Only(&[Admin])),
+        ("POST", "/api/v1/admin/users/{id}/enable", Only(&[Admin])),
+        ("POST", "/api/v1/admin/users/{id}/password", Only(&[Admin])),
+        ("GET", "/admin/units", Only(&[Admin])),
+        ("POST", "/admin/units", Only(&[Admin])),
+        ("GET", "/admin/units/{id}", Only(&[Admin])),
+        ("POST", "/admin/units/{id}", Only(&[Admin])),
+        ("GET", "/admin/users", Only(&[Admin])),
+        ("POST", "/admin/users", Only(&[Admin])),
+        ("GET", "/admin/users/{id}", Only(&[Admin])),
+        ("POST", "/admin/users/{id}", Only(&[Admin])),
+        // --- system administration: campaigns (issue 17) ---
+        ("GET", "/admin", Only(&[Admin])),
+        ("GET", "/admin/", Only(&[Admin])),
+        ("GET", "/admin/campaigns", Only(&[Admin])),
+        ("POST", "/admin/campaigns", Only(&[Admin])),
+        ("GET", "/admin/campaigns/new", Only(&[Admin])),
+        ("GET", "/admin/campaigns/{id}", Only(&[Admin])),
+        ("POST", "/admin/campaigns/{id}", Only(&[Admin])),
+        ("GET", "/api/v1/admin/campaigns", Only(&[Admin])),
+        ("POST", "/api/v1/admin/campaigns", Only(&[Admin])),
+        ("GET", "/api/v1/admin/campaigns/{id}", Only(&[Admin])),
+        ("PUT", "/api/v1/admin/campaigns/{id}", Only(&[Admin])),
+        // --- system administration: holiday years (issue 17) ---
+        ("GET", "/admin/holidays", Only(&[Admin])),
+        ("POST", "/admin/holidays", Only(&[Admin])),
+        ("GET", "/api/v1/admin/holidays", Only(&[Admin])),
+        ("POST", "/api/v1/admin/holidays", Only(&[Admin])),
     ];
     let mut m = BTreeMap::new();
     for (method, path, a) in t {
@@ -633,6 +674,10 @@ impl World {
             }
             "/huifang/{token}" => return vec!["/huifang/bogus-token-0001".into()],
             "/dashboard/{file}" => return vec!["/dashboard/county.xlsx".into()],
+            // The fixture's campaign.
+            "/admin/campaigns/{id}" | "/api/v1/admin/campaigns/{id}" => {
+                return vec![path.replace("{id}", "1")];
+            }
             _ => {}
         }
         let case = if own { self.own_case(role) } else { &self.b };
@@ -730,6 +775,8 @@ async fn fingerprint(fx: &Fx) -> Vec<String> {
         "opinion_sources",
         "outbox",
         "audit_log",
+        "holiday_imports",
+        "holiday_days",
     ] {
         let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}")))
             .fetch_one(db)

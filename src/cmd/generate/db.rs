@@ -9,11 +9,11 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use chrono::Duration;
 use ducha_app::App;
+use ducha_app::campaigns::CampaignInput;
 use ducha_app::settings::CampaignSettings;
 use ducha_domain::unit::{DepartmentKind, UnitLevel};
 use ducha_domain::workflow::Stage;
-use ducha_store::audit::{self, AuditEntry};
-use ducha_store::directory::{self, CampaignRow, NewCampaign};
+use ducha_store::directory::{self, CampaignRow};
 use ducha_triage::{Gazetteer, Triage};
 
 use super::produce::{GenCase, ProducerCtx, produce};
@@ -22,51 +22,36 @@ use super::write::{WriterCtx, WriterState, write_case};
 use super::{Opts, synth_config};
 
 /// The campaign to generate into: the current one, or a new one spanning the generated days.
-async fn ensure_campaign(app: &App, g: &Gazetteer, timeline: &Timeline, now_ms: i64) -> Result<CampaignRow> {
+async fn ensure_campaign(app: &App, g: &Gazetteer, timeline: &Timeline) -> Result<CampaignRow> {
     if let Some(c) = directory::current_campaign(&app.store).await? {
         return Ok(c);
     }
-    let team = directory::unit_by_code(&app.store, "team").await?.context("目录中没有督察组单位")?;
-    let city = directory::unit_by_code(&app.store, &ducha_app::directory::unit_code_city("4109"))
-        .await?
-        .context("目录中没有濮阳市攻坚办单位")?;
-    let mut tx = app.store.begin().await?;
-    let id = directory::insert_campaign(
-        &mut tx,
-        &NewCampaign {
-            name: "河南省“三散”污染治理专项督察（濮阳市，合成数据）".into(),
-            team_name: "省“三散”污染治理专项督察第三组".into(),
-            start_date: timeline.first_day.format("%Y-%m-%d").to_string(),
-            end_date: (timeline.last_day() + Duration::days(30)).format("%Y-%m-%d").to_string(),
-            hotlines: vec!["0393-8991369".into()],
-            postal_box: "濮阳市A001号邮政信箱".into(),
-            hours_start: "08:00".into(),
-            hours_end: "20:00".into(),
-            round_no: 3,
-            province_letters: "HA".into(),
-            regions: g.counties().map(|c| c.code).collect(),
-            team_unit_id: team.id,
-            city_unit_id: city.id,
-            settings: serde_json::json!({ "disclosure_layout": "2023" }),
-            created_at: now_ms,
-        },
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        &AuditEntry {
-            at_ms: now_ms,
-            actor_user_id: None,
-            actor_unit_id: None,
-            actor_name: "ducha gen（合成数据）".into(),
-            action: "campaign.create".into(),
-            entity_type: "campaign".into(),
-            entity_id: id.to_string(),
-            detail: serde_json::json!({ "synthetic": true }),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+    // Through the administrator's use case, acting as the system (the CLI), audited there.
+    let input = CampaignInput {
+        name: "河南省“三散”污染治理专项督察（濮阳市，合成数据）".into(),
+        team_name: "省“三散”污染治理专项督察第三组".into(),
+        city_code: "4109".into(),
+        province_letters: "HA".into(),
+        round: 3,
+        start_date: timeline.first_day.format("%Y-%m-%d").to_string(),
+        end_date: (timeline.last_day() + Duration::days(30)).format("%Y-%m-%d").to_string(),
+        hotlines: vec!["0393-8991369".into()],
+        postal_box: "濮阳市A001号邮政信箱".into(),
+        hours_start: "08:00".into(),
+        hours_end: "20:00".into(),
+        regions: g.counties().map(|c| c.code).filter(|c| c.starts_with("4109")).collect(),
+        disclosure_layout: "2023".into(),
+        disclosure_days: None,
+        quiet_start: "20:00".into(),
+        quiet_end: "08:00".into(),
+        report_buffer_days: 1,
+        livelihood_trades: ducha_domain::shutdown::BlanketShutdownConfig::default()
+            .livelihood_trades
+            .into_iter()
+            .collect(),
+        publication_four_eyes: true,
+    };
+    let id = app.create_campaign(None, &input).await.map_err(|e| anyhow::anyhow!("创建督察轮次失败：{e}"))?;
     directory::campaign(&app.store, id).await?.context("新建的督察批次未找到")
 }
 
@@ -82,7 +67,7 @@ pub async fn into_db(app: &App, args: &Opts) -> Result<ExitCode> {
     let now = ducha_app::Clock::now(&*app.clock);
     let now_ms = now.timestamp_millis();
     let timeline = Timeline::new(args.count, args.per_day, now);
-    let campaign = ensure_campaign(app, g, &timeline, now_ms).await?;
+    let campaign = ensure_campaign(app, g, &timeline).await?;
 
     let mut county_units = HashMap::new();
     let mut township_units = HashMap::new();

@@ -135,5 +135,6 @@ pub async fn run(cfg_path: Option<&Path>, opts: Opts) -> Result<ExitCode> {
         eprintln!("{note}");
     }
     let app = App::new(store, cfg, Arc::new(SystemClock), cipher);
+    app.reload_calendar().await?;
     db::into_db(&app, &opts).await
 }

@@ -70,7 +70,7 @@ async fn batch_for(
         }
         None => {
             let due =
-                due_after_working_days(assign_at, ctx.settings.batch_due_working_days, &app.calendar)?.at;
+                due_after_working_days(assign_at, ctx.settings.batch_due_working_days, &app.calendar())?.at;
             let id = batches::create(
                 tx,
                 ctx.campaign.id,
@@ -84,9 +84,12 @@ async fn batch_for(
         }
     };
     let county_due =
-        default_child_due(city_due, ctx.settings.compression.buffer_for(UnitLevel::City), &app.calendar)?;
-    let handler_due =
-        default_child_due(county_due, ctx.settings.compression.buffer_for(UnitLevel::County), &app.calendar)?;
+        default_child_due(city_due, ctx.settings.compression.buffer_for(UnitLevel::City), &app.calendar())?;
+    let handler_due = default_child_due(
+        county_due,
+        ctx.settings.compression.buffer_for(UnitLevel::County),
+        &app.calendar(),
+    )?;
     let b = BatchDue {
         id,
         city: city_due.timestamp_millis(),

@@ -17,14 +17,23 @@ impl App {
     /// show.
     pub async fn seed_disclosure_demo(&self) -> Result<String> {
         let campaign = self.campaign().await?;
-        let offices: Vec<CurrentUser> = {
-            let mut v = Vec::new();
+        // The first office account of each unit drafts; a second one (the demo's `s-…`), if any, approves.
+        let (offices, reviewers): (Vec<CurrentUser>, Vec<CurrentUser>) = {
+            let mut drafters: Vec<CurrentUser> = Vec::new();
+            let mut approvers: Vec<CurrentUser> = Vec::new();
             for u in directory::users(&self.store).await? {
                 if u.role == Role::Office.code() {
-                    v.push(self.load_user(u.id).await?);
+                    let u = self.load_user(u.id).await?;
+                    if drafters.iter().any(|d| d.unit.id == u.unit.id) {
+                        if !approvers.iter().any(|a| a.unit.id == u.unit.id) {
+                            approvers.push(u);
+                        }
+                    } else {
+                        drafters.push(u);
+                    }
                 }
             }
-            v
+            (drafters, approvers)
         };
         let handled = |c: &CaseRow| {
             c.finding.is_some() || matches!(c.stage, Stage::Closed | Stage::PartlyClosed | Stage::Duplicate)
@@ -47,8 +56,10 @@ impl App {
                     continue;
                 }
                 let d = self.draft_disclosure(user, b.id).await?;
-                self.review_disclosure(user, d.id).await?;
-                self.publish_disclosure(user, d.id).await?;
+                // Four-eyes: another office account of the unit reviews and publishes.
+                let approver = reviewers.iter().find(|r| r.unit.id == user.unit.id).unwrap_or(user);
+                self.review_disclosure(approver, d.id).await?;
+                self.publish_disclosure(approver, d.id).await?;
                 published += 1;
                 any = true;
             }

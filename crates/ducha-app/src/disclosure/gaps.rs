@@ -1,6 +1,5 @@
 //! The R2.6 completeness check: assigned cases not disclosed in their county column in time.
 
-use ducha_domain::calendar::WorkCalendar;
 use ducha_domain::disclosure::{self, GapReport};
 use ducha_domain::time::from_millis;
 use ducha_store::disclosure::{self as store};
@@ -31,7 +30,7 @@ impl App {
                 disclosed_at: r.disclosed_at.map(from_millis),
             })
             .collect();
-        let cal = WorkCalendar::builtin().ok();
-        Ok(disclosure::disclosure_gaps(&items, self.clock.now(), days, cal.as_ref()))
+        let cal = self.calendar();
+        Ok(disclosure::disclosure_gaps(&items, self.clock.now(), days, Some(&cal)))
     }
 }

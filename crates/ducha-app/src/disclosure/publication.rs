@@ -190,6 +190,33 @@ impl App {
         Ok((row, column))
     }
 
+    /// R2 publication four-eyes: where the campaign has the rule, whoever drafted a version — created
+    /// it, or re-generated its content later (a refresh or a correction, as the audit trail records) —
+    /// may neither review nor publish it (`step` names the refused act in the message).
+    async fn check_four_eyes(&self, row: &DisclosureRow, user: &CurrentUser, step: &str) -> Result<()> {
+        let Some(campaign) = ducha_store::directory::campaign(&self.store, row.campaign_id).await? else {
+            return Ok(());
+        };
+        if !crate::settings::CampaignSettings::of(&campaign).four_eyes() {
+            return Ok(());
+        }
+        let drafted = row.created_by == Some(user.id)
+            || audit::for_entity(&self.store, "disclosure", &row.id.to_string()).await?.iter().any(|r| {
+                r.actor_user_id == Some(user.id)
+                    && matches!(r.action.as_str(), "disclosure.draft" | "disclosure.correct")
+            });
+        if drafted {
+            return Err(AppError::new(
+                crate::error::ErrorKind::Rule,
+                "four_eyes_drafter",
+                format!(
+                    "本版本由您起草。按本轮督察的公开信息双人把关规则，起草人不能{step}，请由本单位其他工作人员{step}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Mark a draft reviewed (审核). What was reviewed is exactly what will be published: a later
     /// refresh sends it back to draft.
     pub async fn review_disclosure(&self, user: &CurrentUser, id: i64) -> Result<DisclosureView> {
@@ -197,6 +224,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         let (row, column) = self.own_version(&mut tx, user, id).await?;
         disclosure::publication_step(PubStatus::parse(&row.status)?, PubStep::Review)?;
+        self.check_four_eyes(&row, user, "审核").await?;
         store::mark_reviewed(&mut tx, id, user.id, now).await?;
         audit::append(
             &mut tx,
@@ -220,6 +248,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         let (row, column) = self.own_version(&mut tx, user, id).await?;
         disclosure::publication_step(PubStatus::parse(&row.status)?, PubStep::Publish)?;
+        self.check_four_eyes(&row, user, "发布").await?;
         let hits: Vec<IdentityHit> = serde_json::from_str(&row.identity_hits).unwrap_or_default();
         if !hits.is_empty() {
             return Err(AppError::conflict(

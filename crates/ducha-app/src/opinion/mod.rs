@@ -19,7 +19,6 @@ pub mod worker;
 
 use std::sync::{Arc, OnceLock};
 
-use ducha_domain::DomainError;
 use ducha_domain::calendar::WorkCalendar;
 use ducha_domain::role::Role;
 use ducha_domain::unit::UnitLevel;
@@ -32,7 +31,6 @@ use crate::{App, AppError, Result};
 pub use worker::spawn_opinion_worker;
 
 static ANALYZER: OnceLock<Arc<Analyzer>> = OnceLock::new();
-static CALENDAR: OnceLock<std::result::Result<WorkCalendar, DomainError>> = OnceLock::new();
 
 impl App {
     /// The opinion analyzer (jieba, lexicon, the triage router), built once per process.
@@ -40,9 +38,9 @@ impl App {
         ANALYZER.get_or_init(|| Arc::new(Analyzer::new(self.triage.router().clone()))).clone()
     }
 
-    /// The working-time calendar for quiet hours (R5.1).
-    pub(crate) fn work_calendar(&self) -> Result<&'static WorkCalendar> {
-        CALENDAR.get_or_init(WorkCalendar::builtin).as_ref().map_err(|e| AppError::from(e.clone()))
+    /// The working-time calendar for quiet hours (R5.1): the one in use ([`App::calendar`]).
+    pub(crate) fn work_calendar(&self) -> Arc<WorkCalendar> {
+        self.calendar()
     }
 }
 

@@ -10,6 +10,12 @@
 //! adding one `notices.csv` row and its `cn.csv` rows; [`WorkCalendar::from_csv`] loads the same files at
 //! run time.
 //!
+//! A deployment adds a year without a release: an administrator imports the year's notice (文号, date and
+//! rows in the `cn.csv` layout), checked by [`ImportedYear::parse_csv`] and laid over the built-in data by
+//! [`WorkCalendar::with_imported`] (`import`: what is checked, and how an imported year replaces a
+//! built-in one). `coverage` sees a missing year coming: from which assignment day due times can reach
+//! it ([`uncovered_ahead`]).
+//!
 //! # What a day is
 //! [`WorkCalendar::day_kind`] gives a Beijing date one of four kinds: a plain [`DayKind::Workday`]
 //! (Monday–Friday), a [`DayKind::Weekend`], a [`DayKind::Holiday`] or a [`DayKind::MakeupWorkday`].
@@ -34,8 +40,10 @@
 //! wall-clock instant (a due time of 18:00 rather than the next morning's 08:00).
 //!
 //! # Layout
-//! This module holds the holiday data and what a day is; `hours` the office hours ([`WorkingTimeConfig`],
-//! [`WorkingDuration`]); `walk` the working-time arithmetic the due-time rules share (crate-internal).
+//! This module holds the holiday data and what a day is; `import` the years imported at run time;
+//! `coverage` how far due times reach into years without data; `hours` the office hours
+//! ([`WorkingTimeConfig`], [`WorkingDuration`]); `walk` the working-time arithmetic the due-time rules
+//! share (crate-internal).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -45,10 +53,14 @@ use serde::{Deserialize, Serialize};
 use crate::DomainError;
 use crate::time::from_cst;
 
+mod coverage;
 mod hours;
+mod import;
 mod walk;
 
+pub use coverage::{UncoveredAhead, reach_days, uncovered_ahead, uncovered_warning};
 pub use hours::{LunchBreak, WorkingDuration, WorkingTimeConfig};
+pub use import::{CalendarYear, ImportedDay, ImportedDayKind, ImportedYear, MAX_IMPORT_BYTES, YearSource};
 pub(crate) use walk::Walk;
 
 /// The built-in notices list (`data/holidays/notices.csv`).
@@ -120,17 +132,32 @@ pub struct NoCalendarData {
 }
 
 impl From<NoCalendarData> for DomainError {
+    /// The refusal says what an administrator does about it: import the year (admin page or command),
+    /// or, meanwhile, switch to the weekends-only estimate and accept what it ignores.
     fn from(e: NoCalendarData) -> Self {
+        let y = e.year;
         DomainError::new(
             "calendar_year_missing",
             format!(
-                "缺少{}年的节假日安排数据（国务院办公厅当年节假日安排通知尚未录入），无法按工作日计算涉及{}的期限。请先补录{}年节假日数据；在此之前如需按周末估算期限，可在配置中设置 working_time.missing_year = \"weekends_only\"（环境变量 DUCHA_APP__WORKING_TIME__MISSING_YEAR=weekends_only），估算结果会附带提示。",
-                e.year,
+                "缺少{y}年的节假日安排数据（国务院办公厅{y}年节假日安排通知尚未录入），无法按工作日计算涉及{}的期限。\
+                 请系统管理员补录{y}年节假日安排：在管理页面 /admin/holidays（节假日安排）上传通知的放假和调休安排，\
+                 或在服务器上运行 ducha holidays import --db 数据库地址 --year {y} --doc-no 通知文号 --dated 通知日期 安排.csv\
+                 （文件格式同 data/holidays/cn.csv）。补录之前如需照常计算期限，可设置 working_time.missing_year = \"weekends_only\"\
+                 （环境变量 DUCHA_APP__WORKING_TIME__MISSING_YEAR=weekends_only）：届时{y}年的期限只按周六、周日休息计算，\
+                 不计法定节假日和调休，结果附带提示，可能与正式安排不符。",
                 human_date(e.date),
-                e.year
             ),
         )
-        .with_details([format!("缺数据年份：{}", e.year), format!("涉及日期：{}", e.date)])
+        .with_details([
+            format!("缺数据年份：{y}"),
+            format!("涉及日期：{}", e.date),
+            format!(
+                "补录命令：ducha holidays import --db URL --year {y} --doc-no 文号 --dated YYYY-MM-DD FILE.csv"
+            ),
+            "管理页面：/admin/holidays".to_string(),
+            "临时办法：working_time.missing_year = \"weekends_only\"（期限只按周六、周日计算，不计节假日和调休）"
+                .to_string(),
+        ])
     }
 }
 
@@ -190,8 +217,13 @@ struct DayRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkCalendar {
     notices: Vec<Notice>,
+    /// Every (date, row) the notices wrote, before "the later notice wins": `days` is resolved from
+    /// them, and resolved again when imported years replace built-in ones ([`Self::with_imported`]).
+    rows: Vec<(NaiveDate, Entry)>,
     days: BTreeMap<NaiveDate, Entry>,
     years: BTreeSet<i32>,
+    /// Years whose notice was imported at run time ([`ImportedYear`]) rather than built in.
+    imported: BTreeSet<i32>,
     config: WorkingTimeConfig,
 }
 
@@ -211,6 +243,33 @@ fn read_rows<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<V
 
 fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// What each date is when several notices speak of it: the later-dated notice wins; rows of one date
+/// (one notice, or two notices of the same date) that disagree are an error, named in the message.
+fn resolve(rows: &[(NaiveDate, Entry)]) -> Result<BTreeMap<NaiveDate, Entry>, String> {
+    let mut days: BTreeMap<NaiveDate, Entry> = BTreeMap::new();
+    for (date, entry) in rows {
+        match days.get(date) {
+            None => {
+                days.insert(*date, entry.clone());
+            }
+            Some(old) if old.kind == entry.kind && old.name == entry.name => {
+                if entry.dated > old.dated {
+                    days.insert(*date, entry.clone());
+                }
+            }
+            Some(old) if old.dated != entry.dated => {
+                if entry.dated > old.dated {
+                    days.insert(*date, entry.clone());
+                }
+            }
+            Some(old) => {
+                return Err(format!("{date}在{}和{}中的安排互相矛盾", old.doc_no, entry.doc_no));
+            }
+        }
+    }
+    Ok(days)
 }
 
 impl WorkCalendar {
@@ -240,7 +299,7 @@ impl WorkCalendar {
             });
         }
         let day_rows: Vec<DayRow> = read_rows("cn.csv", days_csv)?;
-        let mut days: BTreeMap<NaiveDate, Entry> = BTreeMap::new();
+        let mut rows: Vec<(NaiveDate, Entry)> = Vec::new();
         for r in day_rows {
             let notice = notices
                 .iter()
@@ -275,33 +334,22 @@ impl WorkCalendar {
                 if kind == EntryKind::Workday && !is_weekend(date) {
                     return Err(data_error("cn.csv", format!("调休上班日{date}不是周六或周日")));
                 }
-                let entry =
-                    Entry { kind, name: r.name.clone(), doc_no: notice.doc_no.clone(), dated: notice.dated };
-                match days.get(&date) {
-                    None => {
-                        days.insert(date, entry);
-                    }
-                    Some(old) if old.kind == entry.kind && old.name == entry.name => {
-                        if entry.dated > old.dated {
-                            days.insert(date, entry);
-                        }
-                    }
-                    Some(old) if old.dated != entry.dated => {
-                        if entry.dated > old.dated {
-                            days.insert(date, entry);
-                        }
-                    }
-                    Some(old) => {
-                        return Err(data_error(
-                            "cn.csv",
-                            format!("{date}在{}和{}中的安排互相矛盾", old.doc_no, entry.doc_no),
-                        ));
-                    }
-                }
+                rows.push((
+                    date,
+                    Entry { kind, name: r.name.clone(), doc_no: notice.doc_no.clone(), dated: notice.dated },
+                ));
             }
         }
+        let days = resolve(&rows).map_err(|m| data_error("cn.csv", m))?;
         let years = notices.iter().map(|n| n.year).collect();
-        Ok(Self { notices, days, years, config: WorkingTimeConfig::default() })
+        Ok(Self {
+            notices,
+            rows,
+            days,
+            years,
+            imported: BTreeSet::new(),
+            config: WorkingTimeConfig::default(),
+        })
     }
 
     /// The same data with other office hours or policy.
@@ -436,7 +484,9 @@ pub fn missing_years_notice(missing: &[i32], policy: MissingYearPolicy) -> Optio
     Some(match policy {
         MissingYearPolicy::WeekendsOnly => format!("{years}节假日安排尚未录入，期限按周末估算"),
         MissingYearPolicy::Refuse => {
-            format!("{years}节假日安排尚未录入，涉及{years}的期限暂无法计算，请补录节假日数据")
+            format!(
+                "{years}节假日安排尚未录入，涉及{years}的期限暂无法计算，请补录节假日数据（系统管理员：节假日安排 /admin/holidays）"
+            )
         }
     })
 }
@@ -597,7 +647,9 @@ mod tests {
             (
                 vec![2027],
                 MissingYearPolicy::Refuse,
-                Some("2027年节假日安排尚未录入，涉及2027年的期限暂无法计算，请补录节假日数据"),
+                Some(
+                    "2027年节假日安排尚未录入，涉及2027年的期限暂无法计算，请补录节假日数据（系统管理员：节假日安排 /admin/holidays）",
+                ),
             ),
         ] {
             assert_eq!(missing_years_notice(&missing, policy).as_deref(), want, "{missing:?} {policy:?}");

@@ -1,4 +1,6 @@
-//! Staff sign-in and sign-out: the login form with its own CSRF cookie, throttled attempts, the session cookie.
+//! Staff sign-in and sign-out: the login form with its own CSRF cookie, throttled attempts, the session cookie;
+//! the change-password page (where a user whose password an administrator set is sent, and the only
+//! page such a user may reach until it is changed).
 
 use super::*;
 
@@ -61,9 +63,11 @@ pub async fn login_submit(
                 .same_site(SameSite::Lax)
                 .secure(secure)
                 .build();
+            // A password an administrator set must be changed before anything else.
+            let next = if out.user.must_change_password { "/password" } else { "/" };
             Ok((
                 jar.add(c).remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/login").build()),
-                Redirect::to("/"),
+                Redirect::to(next),
             )
                 .into_response())
         }
@@ -72,13 +76,101 @@ pub async fn login_submit(
     }
 }
 
+/// Sign out; also open to a user who must still change their password (the change-password page
+/// offers it), so the session's own CSRF token is checked here rather than through `CsrfForm`.
 pub async fn logout(
     State(st): State<AppState>,
     jar: CookieJar,
-    CsrfForm(_, _): CsrfForm<serde::de::IgnoredAny>,
+    axum::extract::RawForm(body): axum::extract::RawForm,
 ) -> Result<Response, PageError> {
-    if let Some(c) = jar.get(SESSION_COOKIE) {
-        st.app.logout(c.value()).await?;
-    }
+    let token = session_token(&jar)?;
+    let (_, session) = st.app.authenticate_for_password_change(&token).await?;
+    check_form_csrf(&body, &session.csrf_token)?;
+    st.app.logout(&token).await?;
     Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/").build()), Redirect::to("/login")).into_response())
+}
+
+// ---- change password ----
+
+#[derive(Template)]
+#[template(path = "password.html")]
+pub(super) struct PasswordPage {
+    pub(super) csrf: String,
+    pub(super) display_name: String,
+    pub(super) required: bool,
+    pub(super) error: Option<String>,
+    pub(super) field: String,
+}
+
+/// The form's `_csrf` against the session's, read like `CsrfForm` reads it: a token that cannot be
+/// read (absent, repeated, not text) is a wrong token, refused before the form is interpreted.
+fn check_form_csrf(body: &[u8], expected: &str) -> Result<(), PageError> {
+    #[derive(Deserialize)]
+    struct CsrfOnly {
+        #[serde(rename = "_csrf", default)]
+        csrf: String,
+    }
+    let sent = serde_html_form::from_bytes::<CsrfOnly>(body).map(|f| f.csrf).unwrap_or_default();
+    if crate::extract::constant_eq(&sent, expected) {
+        Ok(())
+    } else {
+        Err(PageError(AppError::forbidden_code("csrf_failed", "表单已过期或来源不明，请刷新页面后重新提交")))
+    }
+}
+
+fn session_token(jar: &CookieJar) -> Result<String, PageError> {
+    jar.get(SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .ok_or_else(|| PageError(AppError::unauthenticated()))
+}
+
+pub async fn password_form(State(st): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+    let (user, session) = st.app.authenticate_for_password_change(&session_token(&jar)?).await?;
+    let page = PasswordPage {
+        csrf: session.csrf_token,
+        display_name: user.display_name,
+        required: user.must_change_password,
+        error: None,
+        field: String::new(),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub(super) current: String,
+    #[serde(default)]
+    pub(super) password: String,
+    #[serde(default)]
+    pub(super) repeat: String,
+}
+
+pub async fn password_submit(
+    State(st): State<AppState>,
+    jar: CookieJar,
+    axum::extract::RawForm(body): axum::extract::RawForm,
+) -> Result<Response, PageError> {
+    let token = session_token(&jar)?;
+    let (user, session) = st.app.authenticate_for_password_change(&token).await?;
+    check_form_csrf(&body, &session.csrf_token)?;
+    let f: PasswordForm = serde_html_form::from_bytes(&body).map_err(|e| {
+        let mut err = AppError::bad_request("invalid_form", "表单内容不完整或格式不正确");
+        err.details = vec![e.to_string()];
+        PageError(err)
+    })?;
+    match st.app.change_own_password(&token, &f.current, &f.password, &f.repeat).await {
+        Ok(_) => Ok(Redirect::to("/").into_response()),
+        Err(e) if e.kind == ducha_app::error::ErrorKind::BadRequest => {
+            let page = PasswordPage {
+                csrf: session.csrf_token,
+                display_name: user.display_name,
+                required: user.must_change_password,
+                field: e.field.clone().unwrap_or_default(),
+                error: Some(e.message),
+            };
+            Ok((StatusCode::BAD_REQUEST, render(&page)?).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
 }

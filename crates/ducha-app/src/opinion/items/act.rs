@@ -109,7 +109,7 @@ impl App {
                     ));
                 }
                 let cfg = QuietHoursConfig::default();
-                let cal = self.work_calendar()?;
+                let cal = self.work_calendar();
                 let created = ducha_domain::time::from_millis(now);
                 let delivery = match trimmed(&input.override_reason) {
                     Some(reason) => {
@@ -123,9 +123,9 @@ impl App {
                                 )
                             });
                         }
-                        delivery_time_with_override(created, UnitLevel::Township, &cfg, cal, &reason)?
+                        delivery_time_with_override(created, UnitLevel::Township, &cfg, &cal, &reason)?
                     }
-                    None => delivery_time(created, UnitLevel::Township, &cfg, cal)?,
+                    None => delivery_time(created, UnitLevel::Township, &cfg, &cal)?,
                 };
                 let override_reason = delivery.overridden.then(|| trimmed(&input.override_reason)).flatten();
                 let message = format!(
@@ -184,7 +184,7 @@ impl App {
             }
             ItemAction::Escalate => {
                 let cfg = QuietHoursConfig::default();
-                let cal = self.work_calendar()?;
+                let cal = self.work_calendar();
                 let created = ducha_domain::time::from_millis(now);
                 let linked = opinion::linked_cases(&self.store, id).await?;
                 let cases: Vec<String> = linked.iter().map(|l| l.accept_no.clone()).collect();
@@ -198,7 +198,7 @@ impl App {
                     (campaign.team_unit_id, "escalation", UnitLevel::Team, "报送督察组"),
                     (campaign.city_unit_id, "copy", UnitLevel::City, "抄送市攻坚办"),
                 ] {
-                    let delivery = delivery_time(created, unit_level, &cfg, cal)?;
+                    let delivery = delivery_time(created, unit_level, &cfg, &cal)?;
                     let message = format!(
                         "{}舆情（{region}）：{excerpt}（来源：{}）。{cases_text}{}",
                         level.label(),
