@@ -344,7 +344,7 @@ fn gen_db_writes_triaged_cases_over_the_workflow() {
     rt.block_on(async {
         let store = ducha_store::Store::connect(&url, &ducha_store::StoreOptions::default()).await.unwrap();
         assert_eq!(ducha_store::cases::count_cases(&store).await.unwrap(), 1500);
-        let campaign = ducha_store::directory::current_campaign(&store).await.unwrap().unwrap();
+        let campaign = ducha_store::directory::current_campaign(&store, "9999-12-31").await.unwrap().unwrap();
         let counts: HashMap<String, i64> =
             ducha_store::cases::stage_counts(&store, ducha_store::cases::Scope::All, campaign.id)
                 .await

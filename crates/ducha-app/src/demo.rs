@@ -345,7 +345,7 @@ impl App {
         let stats = cases::stage_counts(
             &self.store,
             ducha_store::cases::Scope::All,
-            directory::current_campaign(&self.store).await?.map(|c| c.id).unwrap_or(0),
+            directory::current_campaign(&self.store, &self.today_cst()).await?.map(|c| c.id).unwrap_or(0),
         )
         .await?;
         let mut out = String::new();

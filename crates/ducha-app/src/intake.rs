@@ -151,8 +151,9 @@ impl App {
         }
         // The reads of an intake share one reader connection (see `Store::read_conn`).
         let mut conn = self.store.read_conn().await?;
-        let campaign =
-            directory::current_campaign_on(&mut *conn).await?.ok_or_else(crate::queries::no_campaign)?;
+        let campaign = directory::current_campaign_on(&mut *conn, &self.today_cst())
+            .await?
+            .ok_or_else(crate::queries::no_campaign)?;
         let now = self.clock.now();
         let received = input.received_at.unwrap_or(now);
         if received > now + chrono::Duration::minutes(5) {

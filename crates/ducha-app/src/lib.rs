@@ -77,6 +77,11 @@ impl App {
         self.clock.now().timestamp_millis()
     }
 
+    /// Today's Beijing date (`YYYY-MM-DD`), as campaigns' periods are written.
+    pub fn today_cst(&self) -> String {
+        ducha_domain::time::to_cst(self.clock.now()).format("%Y-%m-%d").to_string()
+    }
+
     /// The banner staff pages show while a year within [`CALENDAR_NOTICE_DAYS`] of today has no holiday
     /// data: estimated on weekends (`2027年节假日安排尚未录入，期限按周末估算`) or, under the default
     /// policy, refused. `None` when the data cover the stretch.

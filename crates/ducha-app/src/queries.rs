@@ -121,7 +121,7 @@ impl App {
 
     /// The campaign in force, or a clear error if none was set up.
     pub async fn campaign(&self) -> Result<CampaignRow> {
-        directory::current_campaign(&self.store).await?.ok_or_else(no_campaign)
+        directory::current_campaign(&self.store, &self.today_cst()).await?.ok_or_else(no_campaign)
     }
 
     /// A case the user may see, or `case_not_found` (the same answer whether it does not exist or is

@@ -102,7 +102,7 @@ impl App {
             return Ok(report);
         }
         let client = http_client()?;
-        let campaign = directory::current_campaign(&self.store).await?;
+        let campaign = directory::current_campaign(&self.store, &self.today_cst()).await?;
         let settings = campaign.as_ref().map(CampaignSettings::of).unwrap_or_default();
         for m in batch {
             // R5.1 again at the door: a grassroots unit gets nothing in quiet hours without an override.
@@ -308,7 +308,9 @@ impl App {
     /// level up (never sideways), once each.
     pub async fn remind_and_escalate(&self) -> Result<RoundReport> {
         let mut report = RoundReport::default();
-        let Some(campaign) = directory::current_campaign(&self.store).await? else { return Ok(report) };
+        let Some(campaign) = directory::current_campaign(&self.store, &self.today_cst()).await? else {
+            return Ok(report);
+        };
         let settings = CampaignSettings::of(&campaign);
         let now = self.clock.now();
         let now_ms = now.timestamp_millis();

@@ -72,7 +72,7 @@ struct Gen {
 }
 
 async fn setup_directory(store: &Store) -> (i64, Vec<(String, i64)>) {
-    if let Some(c) = directory::current_campaign(store).await.unwrap() {
+    if let Some(c) = directory::current_campaign(store, "9999-12-31").await.unwrap() {
         let units = directory::units(store)
             .await
             .unwrap()

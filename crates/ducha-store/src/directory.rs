@@ -343,17 +343,22 @@ pub async fn insert_campaign(tx: &mut Tx, c: &NewCampaign) -> Result<i64> {
 }
 
 /// The campaign in force: the most recently created one.
-pub async fn current_campaign(store: &Store) -> Result<Option<CampaignRow>> {
-    current_campaign_on(store.reader()).await
+pub async fn current_campaign(store: &Store, today: &str) -> Result<Option<CampaignRow>> {
+    current_campaign_on(store.reader(), today).await
 }
 
-/// [`current_campaign`] on a given connection (or pool).
+/// [`current_campaign`] on a given connection (or pool). `today` is the Beijing date (`YYYY-MM-DD`):
+/// the running campaign is the one that started last on or before it, so a campaign created ahead of
+/// its period takes over only when it starts; before any has started, the newest.
 pub async fn current_campaign_on<'e>(
     ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    today: &str,
 ) -> Result<Option<CampaignRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {CAMPAIGN_COLS} FROM campaigns ORDER BY id DESC LIMIT 1"
+        "SELECT {CAMPAIGN_COLS} FROM campaigns
+         ORDER BY CASE WHEN start_date <= $1 THEN start_date ELSE '' END DESC, id DESC LIMIT 1"
     )))
+    .bind(today)
     .fetch_optional(ex)
     .await?)
 }

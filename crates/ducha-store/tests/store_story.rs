@@ -138,7 +138,48 @@ async fn story(backend: Backend) {
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(directory::current_campaign(&store).await.unwrap().unwrap().id, campaign);
+    assert_eq!(directory::current_campaign(&store, "9999-12-31").await.unwrap().unwrap().id, campaign);
+    // A campaign created ahead of its period takes over only when it starts; the running one stays
+    // current until then, and before any has started the newest is.
+    let mut tx = store.begin().await.unwrap();
+    let next = directory::insert_campaign(
+        &mut tx,
+        &NewCampaign {
+            name: "第二轮督察".into(),
+            start_date: "2020-05-10".into(),
+            end_date: "2020-06-10".into(),
+            round_no: 4,
+            created_at: 2,
+            ..directory::NewCampaign {
+                name: String::new(),
+                team_name: "省第三督察组".into(),
+                start_date: String::new(),
+                end_date: String::new(),
+                hotlines: vec!["0393-12369".into()],
+                postal_box: "A001".into(),
+                hours_start: "08:00".into(),
+                hours_end: "20:00".into(),
+                round_no: 0,
+                province_letters: "HA".into(),
+                regions: vec!["410928".into()],
+                team_unit_id: team,
+                city_unit_id: city,
+                settings: serde_json::json!({}),
+                created_at: 0,
+            }
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let current = |d: &'static str| {
+        let store = store.clone();
+        async move { directory::current_campaign(&store, d).await.unwrap().unwrap().id }
+    };
+    assert_eq!(current("2019-12-01").await, campaign, "the running campaign while the next has not started");
+    assert_eq!(current("2020-05-09").await, campaign, "the day before the next starts");
+    assert_eq!(current("2020-05-10").await, next, "the next from its first day");
+    assert_eq!(current("2019-01-01").await, next, "before any has started: the newest");
     assert_eq!(directory::user_by_name(&store, "liutun").await.unwrap().unwrap().id, user);
 
     // Accept-number serials are per day and strictly increasing.

@@ -431,7 +431,7 @@ impl utoipa::Modify for ErrorResponses {
         ducha_app::campaigns::CampaignInput, ducha_app::campaigns::CampaignDetail, ducha_app::campaigns::CampaignState, crate::admin::api_campaigns::CampaignUpdateRequest,
         crate::admin::holidays::HolidaysView, ducha_app::holidays::HolidayImportInput, ducha_app::holidays::HolidayYearView, ducha_app::holidays::HolidayNoticeView, ducha_app::holidays::HolidayImportView)),
     modifiers(&SecurityAddon, &ErrorResponses),
-    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "batches", description = "批次、任务与基层减负"), (name = "handling", description = "办理报告、验收、回访、问责与预警"), (name = "discipline", description = "督察纪律监督"), (name = "opinion", description = "舆情监测、研判、预警与报送（R3）"), (name = "workbench", description = "工作台：受理辅助、统计与检索"), (name = "admin", description = "系统管理：督察轮次、单位与人员"))
+    tags((name = "auth", description = "登录与会话"), (name = "cases", description = "案件"), (name = "directory", description = "督察、单位与区划"), (name = "batches", description = "批次、任务与基层减负"), (name = "handling", description = "办理报告、验收、回访、问责与预警"), (name = "discipline", description = "督察纪律监督"), (name = "opinion", description = "舆情监测、研判、预警与报送（R3）"), (name = "workbench", description = "工作台：受理辅助、统计与检索"), (name = "admin", description = "系统管理：督察轮次、单位、人员与节假日安排"))
 )]
 pub struct ApiDoc;
 

@@ -358,7 +358,8 @@ async fn identity(backend: Backend) {
 async fn group_commit(backend: Backend) {
     let fx = setup(backend).await;
     let op = fx.token("op").await;
-    let campaign = ducha_store::directory::current_campaign(&fx.app.store).await.unwrap().unwrap();
+    let campaign =
+        ducha_store::directory::current_campaign(&fx.app.store, &fx.app.today_cst()).await.unwrap().unwrap();
     // 2023-12-13 (Beijing) has no accept numbers left.
     let mut tx = fx.app.store.begin().await.unwrap();
     for _ in 0..9999 {

@@ -23,7 +23,7 @@ use super::{Opts, synth_config};
 
 /// The campaign to generate into: the current one, or a new one spanning the generated days.
 async fn ensure_campaign(app: &App, g: &Gazetteer, timeline: &Timeline) -> Result<CampaignRow> {
-    if let Some(c) = directory::current_campaign(&app.store).await? {
+    if let Some(c) = directory::current_campaign(&app.store, &app.today_cst()).await? {
         return Ok(c);
     }
     // Through the administrator's use case, acting as the system (the CLI), audited there.

@@ -152,7 +152,9 @@ impl App {
     /// "长停久治、久治不验" alerts, escalating weekly (county → city → team). Returns alerts raised or
     /// escalated.
     pub async fn check_endless_shutdowns(&self) -> Result<usize> {
-        let Some(campaign) = directory::current_campaign(&self.store).await? else { return Ok(0) };
+        let Some(campaign) = directory::current_campaign(&self.store, &self.today_cst()).await? else {
+            return Ok(0);
+        };
         let settings = CampaignSettings::of(&campaign);
         let now = self.now_ms();
         let today = date_of(now);

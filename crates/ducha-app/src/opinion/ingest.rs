@@ -195,7 +195,7 @@ impl App {
             return Ok(report);
         }
         let index = self.case_index().await?;
-        let campaign = directory::current_campaign(&self.store).await?;
+        let campaign = directory::current_campaign(&self.store, &self.today_cst()).await?;
         for chunk in items.chunks(CHUNK) {
             let r = self.ingest_chunk(by, origin, source, chunk, &index, campaign.as_ref()).await?;
             report.merge(r);
@@ -409,7 +409,9 @@ impl App {
         };
         let unit = match unit {
             Some(u) => Some(u.id),
-            None => directory::current_campaign(&self.store).await?.map(|c| c.city_unit_id),
+            None => {
+                directory::current_campaign(&self.store, &self.today_cst()).await?.map(|c| c.city_unit_id)
+            }
         };
         let Some(unit_id) = unit else { return Ok(()) };
         let title = row.title.clone().unwrap_or_else(|| row.body.chars().take(30).collect());

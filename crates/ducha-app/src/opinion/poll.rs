@@ -176,7 +176,7 @@ async fn fetch(
 impl App {
     /// Poll options of the campaign in force (defaults without one).
     pub async fn poll_options(&self) -> Result<PollOptions> {
-        Ok(match ducha_store::directory::current_campaign(&self.store).await? {
+        Ok(match ducha_store::directory::current_campaign(&self.store, &self.today_cst()).await? {
             Some(c) => PollOptions::from_settings(&serde_json::from_str(&c.settings).unwrap_or_default()),
             None => PollOptions::default(),
         })
