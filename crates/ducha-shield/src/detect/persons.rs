@@ -358,7 +358,7 @@ pub(super) fn names_in_text(t: &str, hits: &mut Vec<Hit>) {
         let (Some(all), Some(sur)) = (c.get(0), c.get(1)) else { continue };
         let before = t[..sur.start()].chars().next_back();
         if crate::names::is_surname_char(sur.as_str().chars().next().unwrap_or(' '))
-            && before.is_none_or(|c| !is_han(c) || "叫是的和跟向给找由被我称名款人为".contains(c))
+            && before.is_none_or(|c| !is_han(c) || "叫是的和跟向给找由被我称名款人为某】".contains(c))
         {
             push(hits, sur.start(), all.end(), PiiKind::Name, "某某");
         }
@@ -587,6 +587,18 @@ fn latin_names(t: &str, hits: &mut Vec<Hit>) {
     if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
         return;
     }
+    // What other rules already hide reads as a neutral mark here, as its replacement will on a second
+    // pass: a letter inside a hidden name must not glue to the letters after it (screening is idempotent).
+    let masked: String = {
+        let mut m = t.as_bytes().to_vec();
+        for h in hits.iter() {
+            for b in &mut m[h.start..h.end] {
+                *b = 0x01;
+            }
+        }
+        String::from_utf8(m).unwrap_or_else(|_| t.to_owned())
+    };
+    let t = masked.as_str();
     static WORDS: LazyLock<Regex> = LazyLock::new(|| re(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){1,2}"));
     let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || "@._".contains(c));
     for m in WORDS.find_iter(t) {
@@ -639,7 +651,7 @@ fn latin_names(t: &str, hits: &mut Vec<Hit>) {
             continue;
         }
         let before = t[..sur.start()].chars().next_back();
-        if before.is_none_or(|c| !is_han(c) || "叫是的和跟向给找由被我称名款人署".contains(c))
+        if before.is_none_or(|c| !is_han(c) || "叫是的和跟向给找由被我称名款人署某】".contains(c))
         {
             push(hits, sur.start(), all.end(), PiiKind::Name, "某某");
         }
