@@ -361,3 +361,12 @@ proptest! {
         }
     }
 }
+
+/// Seeds CI found: a post naming a complainant (吴梅志反映) whose name came back as an opinion item's
+/// keyword after the firewall had hidden it in the post.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn firewall_path_keywords_of_a_post_regressions() {
+    for seed in [773103173290864031, 773480849486902557] {
+        path(Backend::Sqlite, seed).await;
+    }
+}

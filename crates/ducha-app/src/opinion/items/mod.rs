@@ -266,6 +266,24 @@ impl App {
         };
         // Posts name people too: every role reads them through the firewall (general rules).
         let shield = self.shield_none().await?;
+        let body = shield.screen(&r.body).into_string();
+        // Words the analysis took from the post (keywords, place evidence, signals' evidence) are shown
+        // only where the screened post still shows them: a name the firewall hid in the post must not come
+        // back as a keyword.
+        let shown = |w: &str| body.contains(w) && shield.screen(w).as_str() == w;
+        let words = |v: Vec<String>| v.into_iter().filter(|w| shown(w)).collect::<Vec<String>>();
+        let enterprises: Vec<ducha_opinion::entities::Enterprise> = parse_json::<Vec<_>>(&r.enterprises)
+            .into_iter()
+            .filter(|e: &ducha_opinion::entities::Enterprise| shown(&e.name))
+            .collect();
+        let signals: Vec<ducha_opinion::severity::Signal> =
+            parse_json::<Vec<ducha_opinion::severity::Signal>>(&r.signals)
+                .into_iter()
+                .map(|mut g| {
+                    g.evidence = words(std::mem::take(&mut g.evidence));
+                    g
+                })
+                .collect();
         Ok(ItemView {
             id: r.id,
             status_label: status.label(),
@@ -275,7 +293,7 @@ impl App {
             auto_level: r.auto_level,
             score: r.score_milli as f32 / 1000.0,
             title: r.title.as_deref().map(|t| shield.screen(t).into_string()),
-            body: shield.screen(&r.body).into_string(),
+            body: body.clone(),
             url: r.url,
             author: r.author.as_deref().map(|a| shield.screen_handle(a).into_string()),
             outlet: r.outlet,
@@ -292,13 +310,13 @@ impl App {
             township_code: r.township_code,
             village_code: r.village_code,
             region_label,
-            place_evidence: parse_json(&r.place_evidence),
-            enterprises: parse_json(&r.enterprises),
-            keywords: parse_json(&r.keywords),
+            place_evidence: words(parse_json(&r.place_evidence)),
+            enterprises,
+            keywords: words(parse_json(&r.keywords)),
             sentiment: r.sentiment,
             sentiment_label: sentiment.label(),
             sentiment_score: r.sentiment_milli as f32 / 1000.0,
-            signals: parse_json(&r.signals),
+            signals,
             level_rule: r.level_rule,
             relevant: r.relevant != 0,
             about_inspection: r.about_inspection != 0,
